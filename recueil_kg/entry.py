@@ -86,17 +86,24 @@ def write_new_file(target: Path, data: bytes) -> None:
         except OSError:
             fd = None
         if fd is not None:
+            linked = False
             try:
-                os.write(fd, data)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
                 os.fsync(fd)
                 try:
                     os.link(f"/proc/self/fd/{fd}", target)
+                    linked = True
                 except FileExistsError:
                     raise RecueilError("target appeared meanwhile; nothing written", where=str(target), exit_code=1, status=409) from None
+                except OSError:
+                    pass  # /proc not usable here (some sandboxes): fall back below
             finally:
                 os.close(fd)
-            _fsync_dir(folder)
-            return
+            if linked:
+                _fsync_dir(folder)
+                return
     tmp = folder / f".{target.name}.{os.getpid()}.tmp"
     try:
         with open(tmp, "xb") as f:

@@ -22,6 +22,7 @@ SECTION_TYPES = {  # key in sections.tsv -> section concepts
     "digital": ["digital"], "levers": ["levers"], "obstacles": ["obstacles"], "projects": ["projects"],
     "contacts": ["contacts"], "zoom": ["zoom"], "levers-attention": ["levers", "obstacles"],
     "attention-levers": ["obstacles", "levers"], "obstacles-levers": ["obstacles", "levers"],
+    "lessons": ["introduction"], "funding-sources": ["introduction"], "contents": ["synthesis"], "synthesis": ["synthesis"],
 }
 BOOKLET = SRC["recueil-2018"]
 

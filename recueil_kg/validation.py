@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
@@ -101,11 +102,19 @@ def validate(data: Graph, shapes: Graph, ontology: Graph, violations_dir: Path |
             message=en or plain, message_fr=fr, value=_short(work, results_graph.value(r, SH.value)),
             shape=shape, source=locate(focus, texts, sources) if isinstance(focus, URIRef) else None))
     if violations_dir and violations_dir.is_dir():
+        store = ox.Store()
+        store.load(work.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
         for q in sorted(violations_dir.glob("*-violation.rq")):
-            for row in work.query(q.read_text(encoding="utf-8")):
-                results.append(Result("Violation", _short(work, row.focus), _short(work, row.path), str(row.message),
-                                      value=_short(work, row.value), shape=q.stem,
-                                      source=locate(row.focus, texts, sources) if isinstance(row.focus, URIRef) else None))
+            try:
+                rows = list(store.query(q.read_text(encoding="utf-8")))
+            except SyntaxError as e:
+                raise RecueilError(f"violation query does not parse: {e}", where=str(q)) from None
+            for row in rows:
+                focus = _rdflib(row["focus"])
+                results.append(Result("Violation", _short(work, focus), _short(work, _rdflib(row["path"])),
+                                      row["message"].value if row["message"] is not None else q.stem,
+                                      value=_short(work, _rdflib(row["value"])), shape=q.stem,
+                                      source=locate(focus, texts, sources) if isinstance(focus, URIRef) else None))
     results.sort(key=lambda r: (r.source or "", r.focus or "", r.path or ""))
     return Report(conforms=not any(r.severity == "Violation" for r in results), results=results)
 
@@ -120,3 +129,13 @@ def _named_shape(shapes: Graph, node) -> str | None:
     if node is None:
         return None
     return str(node).rsplit("#", 1)[-1]
+
+
+def _rdflib(term):
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        return Literal(term.value)
+    return Literal(str(term))

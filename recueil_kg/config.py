@@ -1,0 +1,47 @@
+"""Settings: defaults, then RECUEIL_* environment variables, then the mapping a caller passes."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULTS: dict = {
+    "ROOT": ".",                     # project folder (ontology/, data/, queries/)
+    "DATA_DIR": None,                # data folder; default ROOT/data
+    "BUILD_DIR": None,               # where the built dataset and on-disk store live; default ROOT/build
+    "HOST": "127.0.0.1",             # address `recueil-kg serve` listens on
+    "PORT": 8000,                    # port `recueil-kg serve` listens on
+    "BASE_IRI": "https://w3id.org/recueil-kg/",  # IRIs minted for resources
+    "STORE": "embedded",             # embedded | remote
+    "REMOTE_QUERY_URL": None,        # SPARQL query endpoint of the remote store
+    "REMOTE_TIMEOUT_MARGIN": 1.0,    # seconds added to the deadline for the remote round trip
+    "DEADLINE": 10.0,                # seconds a query may run before it is stopped (503)
+    "ROW_CAP": 10000,                # rows (or triples) returned at most; truncation is reported
+    "WORKERS": 2,                    # query worker processes of the embedded store
+    "MAX_QUERY_BYTES": 100_000,      # larger request bodies get 413
+    "MAX_URL_BYTES": 16_384,         # longer URLs get 414
+    "THREADS": 8,                    # WSGI server threads
+}
+INT_KEYS = {"PORT", "ROW_CAP", "WORKERS", "MAX_QUERY_BYTES", "MAX_URL_BYTES", "THREADS"}
+FLOAT_KEYS = {"DEADLINE", "REMOTE_TIMEOUT_MARGIN"}
+
+
+def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
+    cfg = dict(DEFAULTS)
+    env = os.environ if environ is None else environ
+    for key in DEFAULTS:
+        if f"RECUEIL_{key}" in env:
+            cfg[key] = env[f"RECUEIL_{key}"]
+    cfg.update(overrides or {})
+    for key in INT_KEYS:
+        cfg[key] = int(cfg[key])
+    for key in FLOAT_KEYS:
+        cfg[key] = float(cfg[key])
+    root = Path(cfg["ROOT"]).resolve()
+    cfg["ROOT"] = root
+    cfg["DATA_DIR"] = Path(cfg["DATA_DIR"]).resolve() if cfg["DATA_DIR"] else root / "data"
+    cfg["BUILD_DIR"] = Path(cfg["BUILD_DIR"]).resolve() if cfg["BUILD_DIR"] else root / "build"
+    if cfg["STORE"] not in ("embedded", "remote"):
+        raise ValueError(f"RECUEIL_STORE must be 'embedded' or 'remote', not {cfg['STORE']!r}")
+    if cfg["STORE"] == "remote" and not cfg["REMOTE_QUERY_URL"]:
+        raise ValueError("RECUEIL_STORE=remote needs RECUEIL_REMOTE_QUERY_URL")
+    return cfg

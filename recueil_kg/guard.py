@@ -1,0 +1,61 @@
+"""Refuse what the public endpoint must never evaluate, before any engine sees the query.
+
+SPARQL lets \\uXXXX and \\UXXXXXXXX escapes stand anywhere in a query and decodes them before
+parsing, so they are decoded first. Comments, string literals and IRIs are then blanked out, so
+that only keywords remain to be matched as whole tokens (a variable ?service or a prefixed name
+ex:from is not a keyword).
+"""
+from __future__ import annotations
+
+import re
+
+from .errors import RecueilError
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_LEXEMES = re.compile(
+    r'''(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')'''
+    r"|(?P<iri><[^<>\"{}|^`\\\s]*>)"
+    r"|(?P<comment>#[^\n]*)"
+    r"|(?P<word>[?$]?[A-Za-z_][\w-]*(?::[\w.-]*)?|:[\w.-]*)"
+    r"|(?P<other>.)",
+    re.S,
+)
+UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING"}
+
+
+def decode_escapes(text: str) -> str:
+    def sub(m: re.Match) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise RecueilError(f"invalid escape \\u{code:X} in the query", status=400)
+        return chr(code)
+
+    return _ESCAPE.sub(sub, text)
+
+
+def keywords(text: str) -> list[str]:
+    """Bare keywords of a query, upper-cased, in order (strings, IRIs and comments skipped)."""
+    out = []
+    for m in _LEXEMES.finditer(text):
+        w = m.group("word")
+        if w and not w.startswith(("?", "$")) and ":" not in w:
+            out.append(w.upper())
+    return out
+
+
+def check_query(text: str, allow_federation: bool = False) -> str:
+    """Return the query if it may run; raise RecueilError (403) for SERVICE, FROM, or any update."""
+    if "\x00" in text:
+        raise RecueilError("the query contains a NUL character", status=400)
+    words = keywords(decode_escapes(text))
+    updates = sorted(set(words) & UPDATE_WORDS)
+    if updates:
+        raise RecueilError(f"updates are not allowed on this endpoint (found {', '.join(updates)}); it is read-only", status=403)
+    if not allow_federation:
+        if "SERVICE" in words:
+            raise RecueilError("SERVICE (federated query) is refused on the public endpoint: it would make the server reach the network", status=403)
+        for i, w in enumerate(words):
+            if w == "FROM":
+                named = i + 1 < len(words) and words[i + 1] == "NAMED"
+                raise RecueilError(f"FROM{' NAMED' if named else ''} is refused on the public endpoint: choose graphs with default-graph-uri/named-graph-uri", status=403)
+    return text

@@ -1,0 +1,86 @@
+"""The graph against known answers read off the booklet (tests/booklet_facts.yaml)."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from recueil_kg.sparql import run
+
+FACTS = yaml.safe_load((Path(__file__).parent / "booklet_facts.yaml").read_text(encoding="utf-8"))
+EXPERIENCES = FACTS["experiences"]
+P = """PREFIX rkg: <https://w3id.org/recueil-kg/def#>
+PREFIX exp: <https://w3id.org/recueil-kg/id/experience/>
+PREFIX prog: <https://w3id.org/recueil-kg/id/concept/programme/>
+PREFIX theme: <https://w3id.org/recueil-kg/id/concept/theme/>
+PREFIX anim: <https://w3id.org/recueil-kg/id/concept/animation/>
+PREFIX fstatus: <https://w3id.org/recueil-kg/id/concept/funding-status/>
+"""
+
+
+def ids(store, query):
+    return {s["e"].value.rsplit("/", 1)[-1] for s in run(store, P + query)}
+
+
+def test_seventeen_experiences(store):
+    assert ids(store, "SELECT ?e WHERE { ?e a rkg:Experience }") == set(EXPERIENCES)
+
+
+@pytest.mark.parametrize("exp_id", sorted(EXPERIENCES))
+def test_booklet_number(store, exp_id):
+    rows = list(run(store, P + f"SELECT ?n WHERE {{ exp:{exp_id} rkg:bookletNumber ?n }}"))
+    expected = EXPERIENCES[exp_id]["number"]
+    assert [int(r["n"].value) for r in rows] == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize("exp_id", sorted(EXPERIENCES))
+def test_themes_match_the_thematic_contents(store, exp_id):
+    rows = run(store, P + f"SELECT ?t WHERE {{ exp:{exp_id} rkg:theme ?t }}")
+    assert {r["t"].value.rsplit("/", 1)[-1] for r in rows} == set(EXPERIENCES[exp_id]["themes"])
+
+
+AMOUNTS = [(e, Decimal(str(a))) for e, f in sorted(EXPERIENCES.items()) for a in f["amounts"]]
+
+
+@pytest.mark.parametrize("exp_id,amount", AMOUNTS, ids=[f"{e}-{a}" for e, a in AMOUNTS])
+def test_every_printed_amount_is_in_the_graph(store, exp_id, amount):
+    q = P + f"""SELECT ?v WHERE {{
+      exp:{exp_id} ?link ?n .
+      {{ ?n rkg:amount|rkg:minAmount|rkg:maxAmount ?v }} UNION {{ ?n rkg:hasIndicator/(rkg:value|rkg:minValue|rkg:maxValue) ?v }}
+    }}"""
+    values = {Decimal(r["v"].value) for r in run(store, q)}
+    assert amount in values, f"{exp_id}: {amount} not among {sorted(values)}"
+
+
+@pytest.mark.parametrize("programme", sorted(FACTS["programmes"]))
+def test_experiences_by_programme(store, programme):
+    got = ids(store, f"SELECT DISTINCT ?e WHERE {{ ?e rkg:hasFundingLine/rkg:programme prog:{programme} }}")
+    assert got == set(FACTS["programmes"][programme])
+
+
+@pytest.mark.parametrize("exp_id,programme", FACTS["applied_for"])
+def test_applied_for_is_not_granted(store, exp_id, programme):
+    rows = list(run(store, P + f"""SELECT ?s WHERE {{ exp:{exp_id} rkg:hasFundingLine ?f .
+        ?f rkg:programme prog:{programme} ; rkg:fundingStatus ?s }}"""))
+    assert rows and all(r["s"].value.endswith("/applied-for") for r in rows)
+
+
+def test_volunteer_animation(store):
+    got = ids(store, "SELECT DISTINCT ?e WHERE { ?e rkg:hasAnimation/rkg:animationMode anim:volunteer }")
+    assert set(FACTS["volunteer_animation"]) <= got
+
+
+def test_leader_with_volunteer_animation_is_bois_d_anjou(store):
+    got = ids(store, """SELECT DISTINCT ?e WHERE { ?e rkg:hasFundingLine/rkg:programme prog:leader ;
+                         rkg:hasAnimation/rkg:animationMode anim:volunteer }""")
+    assert got == {"drive-bois-anjou"}
+
+
+def test_no_personal_contact_details(sources):
+    import re
+
+    for path, g in sources.data.items():
+        for s, p, o in g:
+            assert not re.search(r"[\w.-]+@[\w-]+\.[a-z]{2,}", str(o)), f"{path}: e-mail in {s}"
