@@ -69,6 +69,9 @@ def cmd_query(args) -> int:
     from .store import ensure_built, load_store
 
     root = _root(args)
+    store = load_store(ensure_built(root, root / "build", _data_dir(args) if args.data else None))
+    if args.preset:
+        return _run_preset(args, root, store)
     if args.file:
         try:
             text = Path(args.file).read_text(encoding="utf-8")
@@ -77,10 +80,56 @@ def cmd_query(args) -> int:
     elif args.query:
         text = args.query
     else:
-        raise RecueilError("give a SPARQL query string or --file FILE")
-    store = load_store(ensure_built(root, root / "build", _data_dir(args) if args.data else None))
+        raise RecueilError("give a SPARQL query string, --file FILE or --preset ID")
     results = run(store, text, include_inferred=not args.asserted_only)
     sys.stdout.buffer.write(serialize(results, args.format))
+    return 0
+
+
+def _run_preset(args, root: Path, store) -> int:
+    from .backend import LocalBackend
+    from .guard import check_query
+    from .presets import bind, load_presets, with_values
+    from .web.catalogue import ALL_GRAPHS, Catalogue
+    from .workers import encode_term
+
+    presets = load_presets(root / "queries")
+    preset = presets.get(args.preset)
+    if preset is None:
+        raise RecueilError(f"no preset named {args.preset!r}; known: {', '.join(presets)}")
+    values: dict = {}
+    for item in args.param or []:
+        if "=" not in item:
+            raise RecueilError(f"--param takes NAME=VALUE, not {item!r}")
+        k, v = item.split("=", 1)
+        values.setdefault(k, []).append(v)
+    values = {k: (v if any(p.name == k and p.type == "iri-list" for p in preset.params) else v[-1]) for k, v in values.items()}
+    subs, lists = bind(preset, values)
+    backend = LocalBackend(store)
+    cat = Catalogue(backend, {"ROW_CAP": 10**9, "DEADLINE": 0})
+    by_name = {p.name: p for p in preset.params}
+    for name, term in [*subs.items(), *lists]:
+        param = by_name[name]
+        for t in term if isinstance(term, list) else [term]:
+            if param.scheme and t.value not in cat.scheme_members(param.scheme):
+                raise RecueilError(f"parameter {name!r}: {t.value} is not a concept of {param.scheme}")
+            if param.cls and not cat.is_instance(t.value, param.cls):
+                raise RecueilError(f"parameter {name!r}: {t.value} is not a {param.cls}")
+    query = with_values(preset.query, lists)
+    check_query(query, allow_federation=args.allow_federation)
+    fmt = {"table": "json"}.get(args.format, args.format)
+    job = {"query": query, "format": fmt, "cap": 10**9, "default_graph": ALL_GRAPHS if not args.asserted_only else ALL_GRAPHS[:3],
+           "named_graphs": ALL_GRAPHS, "substitutions": {k: encode_term(v) for k, v in subs.items()}}
+    answer = backend.run(job, 0)
+    if args.format == "table":
+        import json
+
+        from .sparql import as_rows_table
+
+        doc = json.loads(answer["body"])
+        sys.stdout.write(as_rows_table(doc) + "\n")
+    else:
+        sys.stdout.buffer.write(answer["body"])
     return 0
 
 
@@ -113,6 +162,36 @@ def cmd_add(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    import waitress
+
+    from .app import create_app
+
+    overrides = {"ROOT": str(_root(args))}
+    if args.data:
+        overrides["DATA_DIR"] = args.data
+    if args.host:
+        overrides["HOST"] = args.host
+    if args.port:
+        overrides["PORT"] = args.port
+    app = create_app(overrides)
+    cfg = app.extensions["recueil"]["config"]
+    print(f"recueil-kg on http://{cfg['HOST']}:{cfg['PORT']}/ (store {cfg['STORE']}, deadline {cfg['DEADLINE']:g} s, row cap {cfg['ROW_CAP']})", file=sys.stderr)
+    waitress.serve(app, host=cfg["HOST"], port=cfg["PORT"], threads=cfg["THREADS"], ident="recueil-kg")
+    return 0
+
+
+def cmd_push(args) -> int:
+    from .push import push
+    from .store import ensure_built
+
+    root = _root(args)
+    trig = ensure_built(root, root / "build", _data_dir(args) if args.data else None)
+    for graph, n in push(trig, args.url, replace=not args.append):
+        print(f"{graph}: {n} triples")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="recueil-kg", description="Knowledge graph of rural digital-development experiences.")
     p.add_argument("--root", default=".", help="project folder holding ontology/ and data/ (default: .)")
@@ -128,7 +207,18 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--file", "-f", help="read the query from FILE")
     q.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json", "xml", "turtle", "ntriples"])
     q.add_argument("--asserted-only", action="store_true", help="leave the inferred graph out")
+    q.add_argument("--preset", help="run the preset query queries/PRESET.rq")
+    q.add_argument("--param", action="append", metavar="NAME=VALUE", help="a preset parameter (repeat for several; lists repeat the name)")
+    q.add_argument("--allow-federation", action="store_true", help="let a preset or query use SERVICE (reaches the network)")
     q.set_defaults(func=cmd_query)
+    s = sub.add_parser("serve", help="run the web server (SPARQL endpoint, presets, API) under waitress")
+    s.add_argument("--host", help="address to listen on (default RECUEIL_HOST or 127.0.0.1)")
+    s.add_argument("--port", type=int, help="port (default RECUEIL_PORT or 8000)")
+    s.set_defaults(func=cmd_serve)
+    u = sub.add_parser("push", help="load the built dataset into a remote store with the SPARQL 1.1 Graph Store Protocol")
+    u.add_argument("url", help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store")
+    u.add_argument("--append", action="store_true", help="POST (add) instead of PUT (replace) each graph")
+    u.set_defaults(func=cmd_push)
     n = sub.add_parser("new", help="scaffold a new experience file from the template")
     n.add_argument("id", help="experience id, lower-case words joined by hyphens")
     n.add_argument("--title", default="TODO titre", help="title of the experience")

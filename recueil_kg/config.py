@@ -12,6 +12,7 @@ DEFAULTS: dict = {
     "PORT": 8000,                    # port `recueil-kg serve` listens on
     "BASE_IRI": "https://w3id.org/recueil-kg/",  # IRIs minted for resources
     "STORE": "embedded",             # embedded | remote
+    "STORE_PATH": None,              # serve this existing on-disk pyoxigraph store instead of building one
     "REMOTE_QUERY_URL": None,        # SPARQL query endpoint of the remote store
     "REMOTE_TIMEOUT_MARGIN": 1.0,    # seconds added to the deadline for the remote round trip
     "DEADLINE": 10.0,                # seconds a query may run before it is stopped (503)
@@ -40,6 +41,7 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
     cfg["ROOT"] = root
     cfg["DATA_DIR"] = Path(cfg["DATA_DIR"]).resolve() if cfg["DATA_DIR"] else root / "data"
     cfg["BUILD_DIR"] = Path(cfg["BUILD_DIR"]).resolve() if cfg["BUILD_DIR"] else root / "build"
+    cfg["STORE_PATH"] = Path(cfg["STORE_PATH"]).resolve() if cfg["STORE_PATH"] else None
     if cfg["STORE"] not in ("embedded", "remote"):
         raise ValueError(f"RECUEIL_STORE must be 'embedded' or 'remote', not {cfg['STORE']!r}")
     if cfg["STORE"] == "remote" and not cfg["REMOTE_QUERY_URL"]:

@@ -64,3 +64,28 @@ def serialize(results, fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise RecueilError(f"unknown format {fmt!r}; use table, csv, tsv, json or xml")
     return results.serialize(format=FORMATS[fmt])
+
+
+def as_rows_table(doc: dict) -> str:
+    """A text table from a SPARQL JSON results document."""
+    if "boolean" in doc:
+        return "true" if doc["boolean"] else "false"
+    names = doc["head"]["vars"]
+    rows = []
+    for b in doc["results"]["bindings"]:
+        row = []
+        for n in names:
+            t = b.get(n)
+            if t is None:
+                row.append("")
+            elif t["type"] == "uri":
+                row.append(short(ox.NamedNode(t["value"])))
+            else:
+                row.append(t["value"])
+        rows.append(row)
+    widths = [max([len(n)] + [min(len(r[i]), 80) for r in rows]) for i, n in enumerate(names)]
+    lines = [" | ".join(n.ljust(w) for n, w in zip(names, widths)), "-+-".join("-" * w for w in widths)]
+    for r in rows:
+        lines.append(" | ".join((c if len(c) <= 80 else c[:77] + "...").ljust(w) for c, w in zip(r, widths)))
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines)

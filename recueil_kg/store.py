@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 import time
 from pathlib import Path
@@ -62,3 +63,28 @@ def load_store(trig: Path) -> ox.Store:
     except (OSError, SyntaxError, ValueError) as e:
         raise RecueilError(f"cannot load the built dataset: {e}", where=str(trig)) from None
     return store
+
+
+def ensure_store(root: Path, build_dir: Path, data_dir: Path | None = None) -> Path:
+    """Return build/store, an on-disk pyoxigraph store of the built dataset, rebuilt when stale."""
+    import shutil
+
+    trig = ensure_built(root, build_dir, data_dir)
+    target = build_dir / "store"
+    stamp = target / "SOURCE_FINGERPRINT"
+    fp = json.loads((build_dir / "manifest.json").read_text())["fingerprint"]
+    if stamp.exists() and stamp.read_text() == fp:
+        return target
+    tmp = build_dir / f".store-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    store = ox.Store(str(tmp))
+    store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+    store.flush()
+    del store
+    (tmp / "SOURCE_FINGERPRINT").write_text(fp)
+    old = build_dir / f".store-old-{os.getpid()}"
+    if target.exists():
+        target.rename(old)
+    tmp.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    return target

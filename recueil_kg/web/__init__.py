@@ -1,0 +1,1 @@
+"""Web surfaces of recueil-kg, one blueprint each."""

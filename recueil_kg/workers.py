@@ -1,0 +1,203 @@
+"""Query workers: separate processes over a read-only on-disk store, killed when a query overruns.
+
+Neither pyoxigraph nor rdflib can cancel a running query from Python, so every query runs in a
+worker process. The request thread waits for the answer until the deadline; past it, the worker is
+killed (SIGKILL), a fresh one is started in the background, and the client gets a 503. Other
+workers keep answering meanwhile.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import threading
+import time
+from dataclasses import dataclass
+
+from .errors import RecueilError
+
+_CTX = mp.get_context("spawn")
+
+
+# ------------------------------------------------------------------ inside the worker process
+
+def _term(enc):
+    import pyoxigraph as ox
+
+    kind, value, extra = enc
+    if kind == "iri":
+        return ox.NamedNode(value)
+    if kind == "lang":
+        return ox.Literal(value, language=extra)
+    return ox.Literal(value, datatype=ox.NamedNode(extra))
+
+
+def encode_term(term) -> tuple:
+    """A picklable form of an ox term for substitutions (NamedNode or Literal)."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return ("iri", term.value, None)
+    if term.language:
+        return ("lang", term.value, term.language)
+    return ("typed", term.value, term.datatype.value)
+
+
+def execute(store, job: dict) -> dict:
+    import pyoxigraph as ox
+
+    t0 = time.perf_counter()
+    kwargs = {}
+    if job.get("default_graph") is not None:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graph"]]
+    if job.get("named_graphs") is not None:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+    if job.get("substitutions"):
+        kwargs["substitutions"] = {ox.Variable(k): _term(v) for k, v in job["substitutions"].items()}
+    try:
+        results = store.query(job["query"], **kwargs)
+    except SyntaxError as e:
+        return {"error": f"SPARQL syntax error: {e}", "status": 400}
+    except (OSError, ValueError, RuntimeError) as e:
+        return {"error": f"query failed: {e}", "status": 400}
+    return render(results, job, t0)
+
+
+def render(results, job: dict, t0: float) -> dict:
+    """Serialise query results up to the row cap, with the metadata every response reports."""
+    import pyoxigraph as ox
+
+    from .results import serialize_boolean, serialize_solutions, serialize_triples
+
+    cap, offset, fmt = job["cap"], job.get("offset", 0), job["format"]
+    try:
+        if isinstance(results, ox.QueryBoolean):
+            value = bool(results)
+            meta = {"rows": 1, "truncated": False, "form": "ask"}
+            meta["elapsed_ms"] = round((time.perf_counter() - t0) * 1000, 3)
+            return {"body": serialize_boolean(value, fmt, meta if job.get("extra") else None), **meta}
+        if isinstance(results, ox.QuerySolutions):
+            variables = [v.value for v in results.variables]
+            rows, truncated = [], False
+            for i, sol in enumerate(results):
+                if i < offset:
+                    continue
+                if len(rows) == cap:
+                    truncated = True
+                    break
+                rows.append([sol[v] for v in variables])
+            meta = {"rows": len(rows), "truncated": truncated, "form": "select", "cap": cap}
+            meta["elapsed_ms"] = round((time.perf_counter() - t0) * 1000, 3)
+            return {"body": serialize_solutions(variables, rows, fmt, meta if job.get("extra") else None), **meta}
+        triples, truncated = [], False
+        for t in results:
+            if len(triples) == cap:
+                truncated = True
+                break
+            triples.append(t)
+        meta = {"rows": len(triples), "truncated": truncated, "form": "graph", "cap": cap}
+        body = serialize_triples(triples, fmt, job.get("prefixes"))
+        meta["elapsed_ms"] = round((time.perf_counter() - t0) * 1000, 3)
+        return {"body": body, **meta}
+    except (OSError, ValueError, RuntimeError) as e:  # evaluation errors surface while iterating
+        return {"error": f"query failed: {e}", "status": 400}
+
+
+def _worker_main(conn, store_path: str) -> None:
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(store_path)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            answer = execute(store, job)
+        except Exception as e:  # never let a worker die silently on a bad job
+            answer = {"error": f"internal query error: {type(e).__name__}: {e}", "status": 500}
+        try:
+            conn.send(answer)
+        except (BrokenPipeError, OSError):
+            return
+
+
+# ------------------------------------------------------------------ in the server process
+
+@dataclass
+class _Worker:
+    process: mp.Process
+    conn: object
+
+
+class WorkerPool:
+    def __init__(self, store_path: str, size: int = 2):
+        self.store_path = store_path
+        self.size = max(1, size)
+        self.idle: queue.Queue[_Worker] = queue.Queue()
+        self.closed = False
+        self.killed = 0
+        for _ in range(self.size):
+            self.idle.put(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        parent, child = _CTX.Pipe()
+        p = _CTX.Process(target=_worker_main, args=(child, self.store_path), daemon=True)
+        p.start()
+        child.close()
+        return _Worker(p, parent)
+
+    def _replace(self, w: _Worker) -> None:
+        w.process.kill()
+        w.process.join(5)
+        try:
+            w.conn.close()
+        except OSError:
+            pass
+        if not self.closed:
+            self.idle.put(self._spawn())
+
+    def run(self, job: dict, deadline: float) -> dict:
+        if self.closed:
+            raise RecueilError("the query service is shutting down", status=503)
+        end = time.monotonic() + deadline
+        try:
+            w = self.idle.get(timeout=deadline)
+        except queue.Empty:
+            raise RecueilError(f"all query workers stayed busy for the {deadline:g} s deadline; try again", status=503) from None
+        try:
+            w.conn.send(job)
+            remaining = max(0.0, end - time.monotonic())
+            if not w.conn.poll(remaining):
+                self.killed += 1
+                threading.Thread(target=self._replace, args=(w,), daemon=True).start()
+                raise RecueilError(f"the query ran past the {deadline:g} s deadline and was stopped", status=503)
+            answer = w.conn.recv()
+        except (EOFError, BrokenPipeError, OSError):
+            threading.Thread(target=self._replace, args=(w,), daemon=True).start()
+            raise RecueilError("the query worker died; the query was not answered", status=503) from None
+        except RecueilError:
+            raise
+        except BaseException:
+            threading.Thread(target=self._replace, args=(w,), daemon=True).start()
+            raise
+        self.idle.put(w)
+        if "error" in answer:
+            raise RecueilError(answer["error"], status=answer.get("status", 400))
+        return answer
+
+    def close(self) -> None:
+        self.closed = True
+        while True:
+            try:
+                w = self.idle.get_nowait()
+            except queue.Empty:
+                break
+            try:
+                w.conn.send(None)
+            except OSError:
+                pass
+            w.process.join(1)
+            if w.process.is_alive():
+                w.process.kill()
