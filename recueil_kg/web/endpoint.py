@@ -102,6 +102,15 @@ def sparql():
         if wants_html():
             return render_template("web/sparql.html", presets=current_app.extensions["recueil"]["presets"])
         return service_description()
-    fmt = negotiate(query_kind(query), request.headers.get("Accept"), request.values.get("format"))
+    kind = query_kind(query)
+    if not request.values.get("format") and wants_html():
+        import json
+
+        fmt = "json" if kind == "solutions" else "turtle"
+        answer = run(query, fmt, dgu, ngu, flag("inferred"))
+        result = json.loads(answer["body"]) if fmt == "json" else None
+        return render_template("web/results.html", query=query, answer=answer, result=result,
+                               text=None if result is not None else answer["body"].decode("utf-8"))
+    fmt = negotiate(kind, request.headers.get("Accept"), request.values.get("format"))
     answer = run(query, fmt, dgu, ngu, flag("inferred"))
     return result_response(answer, fmt)
