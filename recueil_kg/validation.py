@@ -60,18 +60,25 @@ def _short(g: Graph, node) -> str | None:
     return str(node)
 
 
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def locate(node: URIRef, files: dict[Path, str], graphs: dict[Path, Graph]) -> str | None:
-    """file:line where ``node`` is described (its first line as a subject)."""
+    """file:line where ``node`` is described (its first line as a subject), relative to the working folder."""
     for path, g in graphs.items():
         if (node, RDF.type, None) in g or (node, None, None) in g:
             text = files.get(path)
             if text is None:
-                return str(path)
+                return _display(path)
             local = str(node).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
             for n, line in enumerate(text.splitlines(), start=1):
                 if re.match(rf"^\S*[:/]{re.escape(local)}>?\s", line):
-                    return f"{path}:{n}"
-            return str(path)
+                    return f"{_display(path)}:{n}"
+            return _display(path)
     return None
 
 
