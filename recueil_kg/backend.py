@@ -51,10 +51,16 @@ class RemoteBackend:
         if job.get("substitutions"):
             # The protocol has no parameter binding: send the bound values as a VALUES block of terms
             # that were parsed and validated as RDF terms (never raw request text).
+            # They go at the start of the outermost WHERE group, so that its FILTERs see them.
+            from .guard import where_group_start
+
             terms = {k: _term(v) for k, v in job["substitutions"].items()}
             names = " ".join(f"?{k}" for k in terms)
             values = " ".join(str(t) for t in terms.values())
-            query = f"{query}\nVALUES ({names}) {{ ({values}) }}"
+            at = where_group_start(query)
+            if at < 0:
+                raise RecueilError("cannot bind parameters: the query has no WHERE group", status=400)
+            query = f"{query[:at]}\n  VALUES ({names}) {{ ({values}) }}\n{query[at:]}"
         params = [("query", query)]
         params += [("default-graph-uri", g) for g in job.get("default_graph") or []]
         params += [("named-graph-uri", g) for g in job.get("named_graphs") or []]

@@ -59,3 +59,27 @@ def check_query(text: str, allow_federation: bool = False) -> str:
                 named = i + 1 < len(words) and words[i + 1] == "NAMED"
                 raise RecueilError(f"FROM{' NAMED' if named else ''} is refused on the public endpoint: choose graphs with default-graph-uri/named-graph-uri", status=403)
     return text
+
+
+def where_group_start(text: str) -> int:
+    """Offset just after the opening brace of the outermost WHERE group of a query (-1 if none).
+
+    Used to put a VALUES block of already-validated terms where every FILTER of the group sees it,
+    for stores reached over the protocol, which has no parameter binding.
+    """
+    form = None
+    for m in _LEXEMES.finditer(text):
+        w = m.group("word")
+        if w and form is None and w.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            form = w.upper()
+            continue
+        if form is None:
+            continue
+        if w and w.upper() == "WHERE":
+            form = "WHERE"
+            continue
+        if m.group("other") == "{" and form != "CONSTRUCT":
+            return m.end()
+        if m.group("other") == "{" and form == "CONSTRUCT":
+            form = "CONSTRUCT-TEMPLATE"
+    return -1

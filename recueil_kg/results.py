@@ -33,6 +33,7 @@ MEDIA = {"json": "application/sparql-results+json", "xml": "application/sparql-r
          "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml", "nquads": "application/n-quads", "trig": "application/trig"}
 RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
                "rdfxml": ox.RdfFormat.RDF_XML, "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+GRAPH_FORMAT_ALIASES = {"xml": "rdfxml", "rdf+xml": "rdfxml", "rdf/xml": "rdfxml", "json": "jsonld", "n3": "turtle"}
 FORMAT_ALIASES = {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",
                   "turtle": "turtle", "ttl": "turtle", "ntriples": "ntriples", "nt": "ntriples", "jsonld": "jsonld",
                   "json-ld": "jsonld", "rdfxml": "rdfxml", "rdf": "rdfxml", "nquads": "nquads", "nq": "nquads", "trig": "trig"}
@@ -63,11 +64,14 @@ def negotiate(kind: str, accept: str | None, format_param: str | None) -> str:
     """Pick the short format name for a result kind ('solutions' or 'graph')."""
     table = SOLUTION_TYPES if kind == "solutions" else GRAPH_TYPES
     if format_param:
-        fmt = FORMAT_ALIASES.get(format_param.lower())
-        if fmt is None or fmt not in table.values():
+        name = format_param.lower().strip()
+        fmt = (GRAPH_FORMAT_ALIASES if kind == "graph" else {}).get(name) or FORMAT_ALIASES.get(name) or table.get(name)
+        if fmt in table.values():
+            return fmt
+        if not accept or accept.strip() == "*/*":
             choices = sorted({v for v in table.values()})
             raise RecueilError(f"format {format_param!r} does not fit this result; use one of {', '.join(choices)}", status=406)
-        return fmt
+        # an unknown or unfitting format name (as some clients send) falls back to the Accept header
     default = "json" if kind == "solutions" else "turtle"
     for media, _q in parse_accept(accept):
         if media in ("*/*", "application/*") or (kind == "graph" and media == "text/*"):

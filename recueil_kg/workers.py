@@ -51,6 +51,8 @@ def execute(store, job: dict) -> dict:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graph"]]
     if job.get("named_graphs") is not None:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+    if job.get("base_iri"):
+        kwargs["base_iri"] = job["base_iri"]
     if job.get("substitutions"):
         kwargs["substitutions"] = {ox.Variable(k): _term(v) for k, v in job["substitutions"].items()}
     try:

@@ -62,10 +62,13 @@ def run(query: str, fmt: str, dgu: list[str], ngu: list[str], include_inferred: 
     ext = current_app.extensions["recueil"]
     cfg = ext["config"]
     check_query(query, allow_federation=allow_federation)
+    if dgu or ngu:  # the protocol's dataset: exactly the graphs named, the others empty
+        default, named = list(dgu), list(ngu)
+    else:
+        default, named = default_graphs(include_inferred), default_graphs(True)
     job = {"query": query, "format": fmt, "cap": min(cap or cfg["ROW_CAP"], cfg["ROW_CAP"]), "offset": offset,
-           "default_graph": dgu or default_graphs(include_inferred),
-           "named_graphs": ngu or default_graphs(True), "substitutions": substitutions or {},
-           "extra": fmt == "json", "prefixes": PREFIXES}
+           "default_graph": default, "named_graphs": named, "substitutions": substitutions or {},
+           "extra": fmt == "json", "prefixes": PREFIXES, "base_iri": request.base_url}
     return ext["backend"].run(job, cfg["DEADLINE"])
 
 
