@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import shutil
@@ -47,8 +46,7 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from recueil_kg.namespaces import (  # noqa: E402
-    GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_REFERENCE, PREFIXES)
+from recueil_kg.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_REFERENCE, PREFIXES
 
 BASE = "https://w3id.org/recueil-kg/"
 RKG = PREFIXES["rkg"]
@@ -90,10 +88,11 @@ def pct(s: str) -> str:
 
 # ------------------------------------------------------------------ reading the real sources
 
-def ensure_real_build() -> Path:
+def ensure_real_build(build_dir: Path) -> Path:
+    """build_dir/dataset.trig, rebuilt by the app's own code when a source changed (as `recueil-kg build` does)."""
     from recueil_kg.store import ensure_built
 
-    return ensure_built(ROOT, ROOT / "build")
+    return ensure_built(ROOT, build_dir)
 
 
 def read_schemes() -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -274,10 +273,10 @@ def compile_template(real, e, tid, own, local_agents, sections, concept_scheme, 
 # ------------------------------------------------------------------ instantiation
 
 class Generator:
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, build_dir: Path):
         self.rng = random.Random(seed)
         self.real = ox.Store()
-        self.real.bulk_load(path=str(ensure_real_build()), format=ox.RdfFormat.TRIG)
+        self.real.bulk_load(path=str(ensure_real_build(build_dir)), format=ox.RdfFormat.TRIG)
         self.concept_scheme, self.scheme_members = read_schemes()
         self.territory_kind, self.territories_by_kind = read_territories()
         self.ancestors = ancestors(self.real)
@@ -388,7 +387,7 @@ def verify(gen: Generator, k: int) -> int:
     buf = __import__("io").BytesIO()
     gen.real.dump(buf, format=ox.RdfFormat.N_QUADS)
     real.parse(data=buf.getvalue().decode("utf-8"), format="nquads")
-    g = lambda ds, name: ds.graph(URIRef(str(name)))  # noqa: E731
+    g = lambda ds, name: ds.graph(URIRef(str(name)))
     ontology = Graph() + g(real, GRAPH_ONTOLOGY)
     data = Graph() + g(real, GRAPH_ASSERTED) + g(real, GRAPH_REFERENCE) + g(syn, GRAPH_ASSERTED)
     t0 = time.perf_counter()
@@ -418,11 +417,12 @@ def main(argv=None) -> int:
     ap.add_argument("--name", default="synthetic", help="base name of the TriG file and store (default synthetic)")
     ap.add_argument("--keep-trig", action="store_true", help="keep the TriG file after loading (it is large)")
     ap.add_argument("--no-load", action="store_true", help="write the TriG file only")
+    ap.add_argument("--build-dir", default=str(ROOT / "build"), help="folder of the real build (default build/)")
     ap.add_argument("--verify", type=int, metavar="K", help="check the inferred triples against owlrl on K experiences, write nothing")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
-    gen = Generator(args.seed)
+    gen = Generator(args.seed, Path(args.build_dir).resolve())
     print(f"{len(gen.templates)} templates: " + ", ".join(f"{t.id} ({t.n_asserted}+{t.n_inferred})" for t in gen.templates),
           file=sys.stderr)
     if args.verify:

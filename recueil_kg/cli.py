@@ -192,6 +192,19 @@ def cmd_push(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from . import config as config_mod
+    from .export import export
+
+    root = _root(args)
+    out = Path(args.out) if args.out else root / "build" / "release"
+    base = config_mod.load({"ROOT": str(root)})["BASE_IRI"]
+    for name, size in export(root, out, data_dir=_data_dir(args) if args.data else None, base=base):
+        print(f"{size:>10}  {name}")
+    print(f"wrote the release into {out.resolve()}", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="recueil-kg", description="Knowledge graph of rural digital-development experiences.")
     p.add_argument("--root", default=".", help="project folder holding ontology/ and data/ (default: .)")
@@ -219,6 +232,9 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("url", help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store")
     u.add_argument("--append", action="store_true", help="POST (add) instead of PUT (replace) each graph")
     u.set_defaults(func=cmd_push)
+    x = sub.add_parser("export", help="write the open-data release: RDF dumps, CSV tables, data dictionary, DCAT, VoID, SHA256SUMS")
+    x.add_argument("--out", help="release folder (default: ROOT/build/release); replaced atomically")
+    x.set_defaults(func=cmd_export)
     n = sub.add_parser("new", help="scaffold a new experience file from the template")
     n.add_argument("id", help="experience id, lower-case words joined by hyphens")
     n.add_argument("--title", default="TODO titre", help="title of the experience")

@@ -8,6 +8,7 @@ DEFAULTS: dict = {
     "ROOT": ".",                     # project folder (ontology/, data/, queries/)
     "DATA_DIR": None,                # data folder; default ROOT/data
     "BUILD_DIR": None,               # where the built dataset and on-disk store live; default ROOT/build
+    "RELEASE_DIR": None,             # where `recueil-kg export` writes and /downloads serves; default BUILD_DIR/release
     "HOST": "127.0.0.1",             # address `recueil-kg serve` listens on
     "PORT": 8000,                    # port `recueil-kg serve` listens on
     "BASE_IRI": "https://w3id.org/recueil-kg/",  # IRIs minted for resources
@@ -41,6 +42,7 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
     cfg["ROOT"] = root
     cfg["DATA_DIR"] = Path(cfg["DATA_DIR"]).resolve() if cfg["DATA_DIR"] else root / "data"
     cfg["BUILD_DIR"] = Path(cfg["BUILD_DIR"]).resolve() if cfg["BUILD_DIR"] else root / "build"
+    cfg["RELEASE_DIR"] = Path(cfg["RELEASE_DIR"]).resolve() if cfg["RELEASE_DIR"] else cfg["BUILD_DIR"] / "release"
     cfg["STORE_PATH"] = Path(cfg["STORE_PATH"]).resolve() if cfg["STORE_PATH"] else None
     if cfg["STORE"] not in ("embedded", "remote"):
         raise ValueError(f"RECUEIL_STORE must be 'embedded' or 'remote', not {cfg['STORE']!r}")
