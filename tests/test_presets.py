@@ -136,6 +136,12 @@ def test_csv_by_suffix_and_negotiation(client):
     assert list(csv.reader(io.StringIO(a.data.decode())))[0][:2] == ["theme", "experience"]
 
 
+@pytest.mark.parametrize("preset", list(PRESETS.values()), ids=list(PRESETS))
+def test_every_preset_page_renders_for_browsers(client, preset):
+    r = client.get(f"/queries/{preset.id}", headers={"Accept": "text/html"})
+    assert r.status_code == 200 and b'class="error"' not in r.data or preset.federated
+
+
 def test_html_form_lists_scheme_values(client):
     r = client.get("/queries/projects-by-programme-and-animation", headers={"Accept": "text/html"})
     assert r.status_code == 200 and b"<select" in r.data and b"LEADER" in r.data and b"drive-bois-anjou" in r.data

@@ -133,7 +133,8 @@ def void():
     from ..void import void_graph, void_stats
 
     cfg = _ext()["config"]
-    fmt = negotiate("graph", request.headers.get("Accept"), request.values.get("format"))
+    # A browser following the link gets the Turtle itself (readable as text), not a 406.
+    fmt = "turtle" if not request.values.get("format") and wants_html() else negotiate("graph", request.headers.get("Accept"), request.values.get("format"))
     stats = _cached("void", lambda: void_stats(_select, cfg["BASE_IRI"]))
     root_url = request.url_root
     graph = void_graph(stats, cfg["BASE_IRI"], root_url + "sparql", [root_url + "downloads/dataset.trig", root_url + "downloads/dataset.nq"])

@@ -48,8 +48,8 @@ class Catalogue:
         import pyoxigraph as ox
 
         rows = self.select(f"""PREFIX rdfs: <{PREFIXES['rdfs']}>
-            SELECT ?x (SAMPLE(?l0) AS ?l) WHERE {{ ?x a ?cls . OPTIONAL {{ ?x rdfs:label ?l0 FILTER(lang(?l0) = "fr" || lang(?l0) = "") }} }}
-            GROUP BY ?x ORDER BY ?l""", {"cls": encode_term(ox.NamedNode(cls))}, cap=limit)
+            SELECT ?cls ?x (SAMPLE(?l0) AS ?l) WHERE {{ ?x a ?cls . OPTIONAL {{ ?x rdfs:label ?l0 FILTER(lang(?l0) = "fr" || lang(?l0) = "") }} }}
+            GROUP BY ?cls ?x ORDER BY ?l""", {"cls": encode_term(ox.NamedNode(cls))}, cap=limit)
         return {r["x"]: r.get("l", r["x"]) for r in rows}
 
     def stats(self) -> dict:

@@ -109,14 +109,14 @@ def fmt(value: Decimal, unit: str, lang: str) -> str:
 
 def svg_bars(chart: Chart, data: list[dict], lang: str) -> dict:
     """Geometry of a horizontal bar chart, drawn by the template as SVG."""
-    label_w, bar_w, row_h, top = 270, 330, 24, 8
+    label_w, bar_w, row_h, top = 330, 330, 24, 8
     peak = max([r[chart.measure] for r in data] + [Decimal(0)])
     bars = []
     for i, r in enumerate(data):
         label = r["label_en"] if lang == "en" else r["label_fr"]
         width = float(r[chart.measure] / peak * bar_w) if peak else 0.0
         bars.append({"y": top + i * row_h, "width": round(width, 1), "label": label,
-                     "short": label if len(label) <= 40 else label[:38] + "…", "value": fmt(r[chart.measure], chart.unit, lang)})
+                     "short": label if len(label) <= 44 else label[:42] + "…", "value": fmt(r[chart.measure], chart.unit, lang)})
     return {"bars": bars, "label_w": label_w, "bar_w": bar_w, "row_h": row_h,
             "width": label_w + bar_w + 130, "height": top * 2 + row_h * len(data)}
 

@@ -21,7 +21,7 @@ EXP = ID + "experience/"
 TERR = ID + "territory/"
 YEAR_RE = re.compile(r"^\d{4}$")
 LOCAL_RE = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
-_lock = threading.Lock()
+_lock = threading.RLock()
 
 
 @dataclass(frozen=True)

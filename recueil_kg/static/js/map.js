@@ -18,16 +18,18 @@
     return map;
   }
 
-  function icon(id) {
+  function icon() {
     return L.divIcon({className: "rkg-marker", iconSize: [16, 16], html: ""});
   }
 
   function placeMarker(map, lat, lng, id, title, popupHtml) {
-    var m = L.marker([lat, lng], {icon: icon(id), title: title, alt: title, keyboard: true}).addTo(map);
-    var el = m.getElement();
-    if (el && id) el.setAttribute("data-experience", id);
+    var m = L.marker([lat, lng], {icon: icon(), title: title, alt: title, keyboard: true});
+    m.on("add", function () {
+      var el = m.getElement();
+      if (el && id) el.setAttribute("data-experience", id);
+    });
     if (popupHtml) m.bindPopup(popupHtml);
-    return m;
+    return m.addTo(map);
   }
 
   function fit(map, points) {
