@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
 import re
 import urllib.parse
 from decimal import Decimal
@@ -136,7 +135,7 @@ def test_the_sparql_link_returns_the_same_experiences(client, params):
     page = client.get("/explore?" + urllib.parse.urlencode(params, doseq=True), headers=HTML).data.decode()
     link = re.search(r'<a href="/sparql\?query=([^"]+)">', page).group(1)
     query = urllib.parse.parse_qs(html.unescape("query=" + link))["query"][0]
-    shown = html.unescape(re.search(r"<pre><code>(.*?)</code></pre>", page, re.S).group(1))
+    shown = html.unescape(re.search(r"<pre><code>(.*?)</code></pre>", page, re.DOTALL).group(1))
     assert query == shown
     editor = re.search(r'<a href="/editor\?query=([^"]+)">', page).group(1)
     assert urllib.parse.parse_qs(html.unescape("query=" + editor))["query"][0] == query

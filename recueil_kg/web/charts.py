@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from urllib.parse import urlencode
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
 
 from flask import Response, current_app, g, render_template
 
@@ -69,7 +69,7 @@ def query_of(chart: Chart) -> str:
     preset = current_app.extensions["recueil"]["presets"].get(chart.source)
     if preset is None:
         return chart.source
-    subs, lists = bind(preset, {})
+    _, lists = bind(preset, {})
     return with_values(preset.query, lists)
 
 

@@ -98,7 +98,7 @@ def example_query(preset) -> str:
     text = with_values(preset.query, lists)
     if subs:
         block = "".join(f"  VALUES ?{name} {{ {term} }}\n" for name, term in subs.items())
-        text = re.sub(r"\bWHERE\s*\{[ \t]*\n?", lambda m: m.group(0).rstrip() + "\n" + block, text, count=1, flags=re.I)
+        text = re.sub(r"\bWHERE\s*\{[ \t]*\n?", lambda m: m.group(0).rstrip() + "\n" + block, text, count=1, flags=re.IGNORECASE)
     return "\n".join(line for line in text.splitlines() if not line.startswith("#+")).strip() + "\n"
 
 

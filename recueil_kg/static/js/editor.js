@@ -7,6 +7,42 @@
 
   function docUrl(iri) { return iri.indexOf(ID) === 0 ? "/doc/" + iri.slice(ID.length) : iri; }
 
+  var FR = (document.documentElement.lang || "fr") === "fr";
+
+  // Labels YASGUI leaves out, and a "new tab" button outside the tab list (the built-in one, inside
+  // role=tablist, is hidden: a tab list may only hold tabs).
+  function accessible(box, yasgui) {
+    function label() {
+      Array.prototype.forEach.call(box.querySelectorAll("input.autocomplete:not([aria-label])"), function (el) {
+        el.setAttribute("aria-label", FR ? "Point d'accès SPARQL" : "SPARQL endpoint");
+      });
+      Array.prototype.forEach.call(box.querySelectorAll(".CodeMirror textarea:not([aria-label])"), function (el) {
+        el.setAttribute("aria-label", FR ? "Requête SPARQL" : "SPARQL query");
+      });
+      Array.prototype.forEach.call(box.querySelectorAll(".tabsList .tab input:not([aria-label])"), function (el) {
+        el.setAttribute("aria-label", FR ? "Nom de l'onglet" : "Tab name");
+      });
+      Array.prototype.forEach.call(box.querySelectorAll("select.tableSizer:not([aria-label])"), function (el) {
+        el.setAttribute("aria-label", FR ? "Lignes par page" : "Rows per page");
+      });
+      Array.prototype.forEach.call(box.querySelectorAll(".yasr th"), function (th) {
+        if (th.textContent.trim() || th.querySelector(".visually-hidden")) return;
+        var span = document.createElement("span");
+        span.className = "visually-hidden";
+        span.textContent = FR ? "N°" : "No.";
+        th.appendChild(span);
+      });
+    }
+    label();
+    new MutationObserver(label).observe(box, {childList: true, subtree: true});
+    var add = document.createElement("button");
+    add.type = "button";
+    add.className = "rkg-new-tab";
+    add.textContent = FR ? "+ Nouvel onglet" : "+ New tab";
+    add.addEventListener("click", function () { yasgui.addTab(true); });
+    box.parentNode.insertBefore(add, box);
+  }
+
   function start() {
     var box = document.getElementById("yasgui");
     if (!box || !window.Yasgui) return;
@@ -31,6 +67,7 @@
       return;  // the plain form stays
     }
     form.hidden = true;
+    accessible(box, yasgui);
 
     function openQuery(name, query) {
       var tab = yasgui.addTab(true, {name: name});
@@ -70,7 +107,10 @@
           var value = t.type === "uri" ? '<a href="' + RecueilMap.esc(docUrl(t.value)) + '">' + RecueilMap.esc(t.value) + "</a>" : RecueilMap.esc(t.value);
           return "<b>" + RecueilMap.esc(v) + "</b> " + value;
         }).join("<br>");
-        L.marker([lat, lng], {icon: L.divIcon({className: "rkg-result-marker", iconSize: [16, 16]})}).bindPopup(html).addTo(layer);
+        var named = vars.filter(function (v) { return b[v] && b[v].type !== "uri" && v !== latVar && v !== longVar; })[0];
+        var title = named ? b[named].value : lat + ", " + lng;
+        L.marker([lat, lng], {icon: L.divIcon({className: "rkg-result-marker", iconSize: [16, 16]}), title: title, alt: title})
+          .bindPopup(html).addTo(layer);
         points.push([lat, lng]);
       });
       map.invalidateSize();
