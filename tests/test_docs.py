@@ -27,5 +27,5 @@ def test_every_cli_verb_is_documented():
 def test_the_two_commands_and_ci():
     blocks = re.findall(r"```sh\n(.*?)\n```", README, re.S)
     assert blocks[0].startswith("python3 -m venv .venv") and blocks[0].endswith("recueil-kg serve")
-    assert blocks[1].endswith("-m pytest")
+    assert blocks[1].startswith("sh scripts/test-deps.sh && python3 -m venv .venv") and blocks[1].endswith("-m pytest")
     assert blocks[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -207,3 +207,10 @@ def ontology(ext: str | None = None):
     view = res.cached("ontology-" + lang(), lambda: _ontology_view(lang()))
     return render_template("web/pages/ontology.html", o=view)
 
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    from flask import redirect, url_for
+
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
