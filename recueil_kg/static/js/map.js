@@ -9,8 +9,23 @@
     });
   }
 
+  // Country outlines served by the app itself (world-atlas, Natural Earth): the map stays readable
+  // offline; OpenStreetMap tiles are drawn over them when the visitor's browser can reach them.
+  function countries(map) {
+    var url = document.documentElement.getAttribute("data-countries") ||
+      (document.querySelector("script[src*='js/map.js']") || {src: ""}).src.replace(/js\/map\.js.*$/, "vendor/world-atlas/countries-50m.json");
+    if (!window.topojson || !url) return;
+    fetch(url).then(function (r) { return r.json(); }).then(function (topo) {
+      L.geoJSON(window.topojson.feature(topo, topo.objects.countries), {
+        style: {color: "#666", weight: 1, fillColor: "#f3f1ea", fillOpacity: 1},
+        interactive: false
+      }).addTo(map).bringToBack();
+    });
+  }
+
   function base(el) {
     var map = L.map(el, {scrollWheelZoom: false});
+    countries(map);
     L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
       maxZoom: 18,
       attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
