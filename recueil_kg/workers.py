@@ -42,15 +42,35 @@ def encode_term(term) -> tuple:
     return ("typed", term.value, term.datatype.value)
 
 
+_GRAPHS: dict[int, set[str] | None] = {}
+
+
+def _store_graphs(store) -> set[str] | None:
+    """The names of the store's graphs, when its default graph is empty (so that the union of its
+    named graphs is exactly the dataset they make); None otherwise. Computed once per store."""
+    import pyoxigraph as ox
+
+    key = id(store)
+    if key not in _GRAPHS:
+        default_empty = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
+        _GRAPHS[key] = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)} if default_empty else None
+    return _GRAPHS[key]
+
+
 def execute(store, job: dict) -> dict:
     import pyoxigraph as ox
 
     t0 = time.perf_counter()
     kwargs = {}
-    if job.get("default_graph") is not None:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graph"]]
-    if job.get("named_graphs") is not None:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+    dg, ng = job.get("default_graph"), job.get("named_graphs")
+    if dg is not None and ng is not None and set(dg) == set(ng) == _store_graphs(store):
+        # the same dataset, said the way pyoxigraph evaluates fastest (about twice as fast as a graph list)
+        kwargs["use_default_graph_as_union"] = True
+    else:
+        if dg is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in dg]
+        if ng is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in ng]
     if job.get("base_iri"):
         kwargs["base_iri"] = job["base_iri"]
     if job.get("substitutions"):
