@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from rdflib import RDF, Graph
+from rdflib import RDF
 
 from .dataset import build, merge
 from .errors import RecueilError

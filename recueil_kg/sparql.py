@@ -44,7 +44,11 @@ def as_table(results) -> str:
     if not isinstance(results, ox.QuerySolutions):
         raise RecueilError("a CONSTRUCT or DESCRIBE query has no table; use --format turtle or ntriples")
     names = [v.value for v in results.variables]
-    rows = [[short(sol[n]) for n in names] for sol in results]
+    return format_table(names, [[short(sol[n]) for n in names] for sol in results])
+
+
+def format_table(names: list[str], rows: list[list[str]]) -> str:
+    """A plain-text table, cells cut at 80 characters, with the row count."""
     widths = [max([len(n)] + [min(len(r[i]), 80) for r in rows]) for i, n in enumerate(names)]
     lines = [" | ".join(n.ljust(w) for n, w in zip(names, widths)), "-+-".join("-" * w for w in widths)]
     for r in rows:
@@ -73,19 +77,9 @@ def as_rows_table(doc: dict) -> str:
     names = doc["head"]["vars"]
     rows = []
     for b in doc["results"]["bindings"]:
-        row = []
+        cells = []
         for n in names:
             t = b.get(n)
-            if t is None:
-                row.append("")
-            elif t["type"] == "uri":
-                row.append(short(ox.NamedNode(t["value"])))
-            else:
-                row.append(t["value"])
-        rows.append(row)
-    widths = [max([len(n)] + [min(len(r[i]), 80) for r in rows]) for i, n in enumerate(names)]
-    lines = [" | ".join(n.ljust(w) for n, w in zip(names, widths)), "-+-".join("-" * w for w in widths)]
-    for r in rows:
-        lines.append(" | ".join((c if len(c) <= 80 else c[:77] + "...").ljust(w) for c, w in zip(r, widths)))
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(lines)
+            cells.append("" if t is None else short(ox.NamedNode(t["value"])) if t["type"] == "uri" else t["value"])
+        rows.append(cells)
+    return format_table(names, rows)

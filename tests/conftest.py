@@ -44,6 +44,16 @@ def store(built, tmp_path_factory):
     return load_store(write_dataset(built, out))
 
 
+@pytest.fixture(scope="session")
+def app():
+    """The web app on the real data with default settings, shared by the page and preset tests."""
+    from recueil_kg.app import close_app, create_app
+
+    app = create_app({"ROOT": str(ROOT)})
+    yield app
+    close_app(app)
+
+
 @pytest.fixture()
 def project_copy(tmp_path) -> Path:
     """A throw-away copy of ontology/ and data/ for tests that write or break files."""

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from recueil_kg.cli import main
 
-from .conftest import FIXTURES, ROOT
+from .conftest import ROOT
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

@@ -1,7 +1,6 @@
 """The SPARQL endpoint through the Flask test client: protocol, negotiation, limits, and attacks."""
 from __future__ import annotations
 
-import json
 import socket
 import threading
 import urllib.parse

@@ -10,20 +10,11 @@ from decimal import Decimal
 
 import pytest
 
-from recueil_kg.app import close_app, create_app
 from recueil_kg.web.search import fold
 
-from .conftest import ROOT
 
 HTML = {"Accept": "text/html"}
 EXP = "https://w3id.org/recueil-kg/id/experience/"
-
-
-@pytest.fixture(scope="module")
-def app():
-    app = create_app({"ROOT": str(ROOT), "WORKERS": 2})
-    yield app
-    close_app(app)
 
 
 @pytest.fixture()

@@ -9,7 +9,6 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from recueil_kg.app import close_app, create_app
 
 from .conftest import ROOT
 
@@ -21,13 +20,6 @@ KINDS = ["experience/drive-bois-anjou", "agent/etat", "territory/commune-49138",
 RDF_EXT = {"ttl": ("text/turtle", ox.RdfFormat.TURTLE), "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
            "nt": ("application/n-triples", ox.RdfFormat.N_TRIPLES), "rdf": ("application/rdf+xml", ox.RdfFormat.RDF_XML)}
 EXPERIENCES = sorted(p.stem for p in (ROOT / "data" / "experiences").glob("*.ttl"))
-
-
-@pytest.fixture(scope="module")
-def app():
-    app = create_app({"ROOT": str(ROOT), "WORKERS": 2})
-    yield app
-    close_app(app)
 
 
 @pytest.fixture()

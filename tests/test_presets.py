@@ -7,7 +7,6 @@ import urllib.parse
 
 import pytest
 
-from recueil_kg.app import close_app, create_app
 from recueil_kg.presets import load_presets
 
 from .conftest import ROOT
@@ -18,10 +17,8 @@ EXP = "https://w3id.org/recueil-kg/id/experience/"
 
 
 @pytest.fixture(scope="module")
-def client():
-    app = create_app({"ROOT": str(ROOT), "WORKERS": 2})
-    yield app.test_client()
-    close_app(app)
+def client(app):
+    return app.test_client()
 
 
 def rows(client, pid, **params):

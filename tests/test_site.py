@@ -13,9 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from recueil_kg.app import close_app, create_app
 
-from .conftest import ROOT
 
 
 
@@ -45,10 +43,8 @@ def local_links(base_path: str, html: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def client():
-    app = create_app({"ROOT": str(ROOT)})
-    yield app.test_client()
-    close_app(app)
+def client(app):
+    return app.test_client()
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from ..errors import RecueilError
 from ..presets import Param, Preset, bind, with_values
 from ..results import negotiate
 from ..workers import encode_term
-from .endpoint import flag, result_response, run
+from .endpoint import result_response, run
 from .errors import wants_html
 
 bp = Blueprint("presets", __name__)
