@@ -16,13 +16,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import RecueilError
-from .namespaces import BASE, GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_REFERENCE, PREFIXES
+from .namespaces import BASE, GRAPH_ASSERTED, GRAPH_ONTOLOGY, PREFIXES, dataset_graphs
 from .store import ensure_built, load_store
 from .tables import DICTIONARY_HEADER, TABLES, dictionary_markdown, dictionary_rows, table_rows, to_csv
 
 RELEASE_MARK = ".recueil-release"
 SUMS = "SHA256SUMS"
-ALL_GRAPHS = [ox.NamedNode(str(g)) for g in (GRAPH_ONTOLOGY, GRAPH_ASSERTED, GRAPH_REFERENCE, GRAPH_INFERRED)]
+ALL_GRAPHS = [ox.NamedNode(g) for g in dataset_graphs()]
 CURATED_GRAPHS = ALL_GRAPHS[:3]
 
 

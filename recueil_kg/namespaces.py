@@ -19,6 +19,12 @@ GRAPH_ONTOLOGY = URIRef(BASE + "graph/ontology")
 GRAPH_ASSERTED = URIRef(BASE + "graph/asserted")
 GRAPH_REFERENCE = URIRef(BASE + "graph/reference")
 GRAPH_INFERRED = URIRef(BASE + "graph/inferred")
+DATASET_GRAPHS = (GRAPH_ONTOLOGY, GRAPH_ASSERTED, GRAPH_REFERENCE, GRAPH_INFERRED)
+
+
+def dataset_graphs(include_inferred: bool = True) -> list[str]:
+    """The names of the built dataset's graphs (the query default graph), with or without the inferred one."""
+    return [str(g) for g in DATASET_GRAPHS if include_inferred or g != GRAPH_INFERRED]
 
 PREFIXES = {
     "rkg": str(RKG),

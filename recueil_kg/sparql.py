@@ -4,15 +4,14 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .errors import RecueilError
-from .namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_REFERENCE, PREFIXES
+from .namespaces import PREFIXES, dataset_graphs
 
 FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
            "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}
 
 
 def default_graphs(include_inferred: bool) -> list[ox.NamedNode]:
-    names = [GRAPH_ONTOLOGY, GRAPH_ASSERTED, GRAPH_REFERENCE] + ([GRAPH_INFERRED] if include_inferred else [])
-    return [ox.NamedNode(str(n)) for n in names]
+    return [ox.NamedNode(g) for g in dataset_graphs(include_inferred)]
 
 
 def run(store: ox.Store, query: str, include_inferred: bool = True, substitutions: dict | None = None):

@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 import threading
 
-from ..namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_REFERENCE, PREFIXES
+from ..namespaces import PREFIXES, dataset_graphs
 
-ALL_GRAPHS = [str(g) for g in (GRAPH_ONTOLOGY, GRAPH_ASSERTED, GRAPH_REFERENCE, GRAPH_INFERRED)]
+ALL_GRAPHS = dataset_graphs()
 
 
 class Catalogue:

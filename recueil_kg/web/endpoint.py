@@ -5,18 +5,13 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from ..errors import RecueilError
 from ..guard import check_query, decode_escapes, keywords
-from ..namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_REFERENCE, PREFIXES
+from ..namespaces import PREFIXES, dataset_graphs
 from ..results import MEDIA, negotiate
 from .errors import wants_html
 from .description import service_description
 
 bp = Blueprint("endpoint", __name__)
 FORMS = {"SELECT": "solutions", "ASK": "solutions", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
-
-
-def default_graphs(include_inferred: bool) -> list[str]:
-    names = [GRAPH_ONTOLOGY, GRAPH_ASSERTED, GRAPH_REFERENCE] + ([GRAPH_INFERRED] if include_inferred else [])
-    return [str(n) for n in names]
 
 
 def query_kind(text: str) -> str:
@@ -65,7 +60,7 @@ def run(query: str, fmt: str, dgu: list[str], ngu: list[str], include_inferred: 
     if dgu or ngu:  # the protocol's dataset: exactly the graphs named, the others empty
         default, named = list(dgu), list(ngu)
     else:
-        default, named = default_graphs(include_inferred), default_graphs(True)
+        default, named = dataset_graphs(include_inferred), dataset_graphs(True)
     job = {"query": query, "format": fmt, "cap": min(cap or cfg["ROW_CAP"], cfg["ROW_CAP"]), "offset": offset,
            "default_graph": default, "named_graphs": named, "substitutions": substitutions or {},
            "extra": fmt == "json", "prefixes": PREFIXES, "base_iri": request.base_url}

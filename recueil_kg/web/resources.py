@@ -16,12 +16,12 @@ import pyoxigraph as ox
 from flask import current_app
 
 from ..errors import RecueilError
-from ..namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_REFERENCE, PREFIXES
+from ..namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES, dataset_graphs
 from ..results import parse_accept
 from ..workers import encode_term
 
-ALL = [str(g) for g in (GRAPH_ONTOLOGY, GRAPH_ASSERTED, GRAPH_REFERENCE, GRAPH_INFERRED)]
-STATED = [str(g) for g in (GRAPH_ONTOLOGY, GRAPH_ASSERTED, GRAPH_REFERENCE)]
+ALL = dataset_graphs(True)
+STATED = dataset_graphs(False)
 INFERRED = str(GRAPH_INFERRED)
 EXTENSIONS = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
 EXT_OF = {v: k for k, v in EXTENSIONS.items()}
