@@ -304,7 +304,7 @@ class Generator:
         if kind == "amount":
             v = float(o.value)
             nv = v * r.lognormvariate(0.0, 0.6)
-            text = str(int(round(nv))) if o.datatype.value == XSD + "integer" or float(v).is_integer() else f"{nv:.2f}"
+            text = str(round(nv)) if o.datatype.value == XSD + "integer" or float(v).is_integer() else f"{nv:.2f}"
             return f'"{text}"^^{ttl_iri(o.datatype.value)}'
         if kind == "page":
             return f'"{int(o.value) + ctx["page_offset"]}"^^xsd:positiveInteger'
@@ -417,6 +417,7 @@ def main(argv=None) -> int:
     ap.add_argument("--name", default="synthetic", help="base name of the TriG file and store (default synthetic)")
     ap.add_argument("--keep-trig", action="store_true", help="keep the TriG file after loading (it is large)")
     ap.add_argument("--no-load", action="store_true", help="write the TriG file only")
+    ap.add_argument("--no-optimize", action="store_true", help="skip Store.optimize() after the bulk load")
     ap.add_argument("--build-dir", default=str(ROOT / "build"), help="folder of the real build (default build/)")
     ap.add_argument("--verify", type=int, metavar="K", help="check the inferred triples against owlrl on K experiences, write nothing")
     args = ap.parse_args(argv)
@@ -449,14 +450,15 @@ def main(argv=None) -> int:
         store.flush()
         t3 = time.perf_counter()
         meta["timings_s"]["load"] = round(t3 - t2, 1)
-        store.optimize()
+        if not args.keep_trig:
+            trig.unlink()  # before optimize(), which rewrites the store: the peak disk use stays lower
+        if not args.no_optimize:
+            store.optimize()
+            meta["timings_s"]["optimize"] = round(time.perf_counter() - t3, 1)
         del store
-        meta["timings_s"]["optimize"] = round(time.perf_counter() - t3, 1)
         shutil.rmtree(store_path, ignore_errors=True)
         tmp.rename(store_path)
-        print(f"loaded into {store_path} in {t3 - t2:.0f} s (+ optimize {meta['timings_s']['optimize']:.0f} s)", file=sys.stderr)
-        if not args.keep_trig:
-            trig.unlink()
+        print(f"loaded into {store_path} in {t3 - t2:.0f} s (+ optimize {meta['timings_s'].get('optimize', 0):.0f} s)", file=sys.stderr)
         meta["store"] = str(store_path.relative_to(ROOT)) if store_path.is_relative_to(ROOT) else str(store_path)
     meta["total_quads"] = len(gen.real) + counts["asserted"] + counts["inferred"]
     (out / f"{args.name}-meta.json").write_text(json.dumps(meta, indent=1))

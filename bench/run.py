@@ -131,9 +131,13 @@ def dataset_kwargs() -> dict:
     return {"default_graph": graphs, "named_graphs": graphs}
 
 
+RAW_DATASET = {"union": False}  # set from --raw-dataset
+
+
 def raw_run(store, spec: dict) -> int:
     """The raw engine: query, then pyoxigraph's serialiser over all the results. Returns the body size."""
-    res = store.query(spec["query"], substitutions={ox.Variable(k): v for k, v in spec["subs"].items()} or None, **dataset_kwargs())
+    kw = {"use_default_graph_as_union": True} if RAW_DATASET["union"] else dataset_kwargs()
+    res = store.query(spec["query"], substitutions={ox.Variable(k): v for k, v in spec["subs"].items()} or None, **kw)
     if isinstance(res, ox.QueryTriples):
         body = res.serialize(format=ox.RdfFormat.N_TRIPLES)
     else:
@@ -175,9 +179,14 @@ def ours_request(spec: dict, via: str) -> tuple[str, str, bytes | None, dict]:
     return "POST", "/sparql", body, {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
 
 
+OXIGRAPH_UNION = {"on": False}  # set from --oxigraph-union
+
+
 def oxigraph_request(spec: dict) -> tuple[str, str, bytes | None, dict]:
     accept = JSON_MEDIA if spec["kind"] == "solutions" else NT_MEDIA
-    params = [("query", spec["inline"])] + [("default-graph-uri", g) for g in ALL_GRAPHS] + [("named-graph-uri", g) for g in ALL_GRAPHS]
+    params = [("query", spec["inline"])]
+    if not OXIGRAPH_UNION["on"]:
+        params += [("default-graph-uri", g) for g in ALL_GRAPHS] + [("named-graph-uri", g) for g in ALL_GRAPHS]
     return "POST", "/query", urllib.parse.urlencode(params).encode(), {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
 
 
@@ -233,7 +242,7 @@ def start_servers(store: Path, args, logs: Path) -> dict:
                RECUEIL_HOST="127.0.0.1", RECUEIL_PORT=str(port))
     if args.workers:
         env["RECUEIL_WORKERS"] = str(args.workers)
-    log = open(logs / f"{args.name}-recueil-kg.log", "w")
+    log = open(logs / f"{args.name}-recueil-kg.log", "w")  # noqa: SIM115 - closed by stop_servers
     if args.app:
         env["PYTHONPATH"] = os.pathsep.join([str(args.app)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     # `recueil-kg serve`, as its console script does it (python -m recueil_kg), so that --app applies
@@ -242,9 +251,10 @@ def start_servers(store: Path, args, logs: Path) -> dict:
     servers["ours"] = {"proc": proc, "port": port, "log": log}
     wait_ready(port, "/queries.json", proc)
     oport = args.oxigraph_port or free_port()
-    olog = open(logs / f"{args.name}-oxigraph.log", "w")
+    olog = open(logs / f"{args.name}-oxigraph.log", "w")  # noqa: SIM115 - closed by stop_servers
     oproc = subprocess.Popen([str(VENV_BIN / "oxigraph"), "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{oport}",
-                              "--timeout-s", str(int(args.deadline))],
+                             ] + (["--timeout-s", str(int(args.oxigraph_timeout))] if args.oxigraph_timeout else [])
+                             + (["--union-default-graph"] if args.oxigraph_union else []),
                              stdout=olog, stderr=subprocess.STDOUT, start_new_session=True)
     servers["oxigraph"] = {"proc": oproc, "port": oport, "log": olog}
     wait_ready(oport, "/query?query=" + urllib.parse.quote("ASK {}"), oproc)
@@ -319,7 +329,13 @@ def latency(specs: list[dict], store, servers: dict, args) -> list[dict]:
 
     ours, oxi = Client(servers["ours"]["port"]), Client(servers["oxigraph"]["port"])
     results = []
+    if args.resume and args.partial.exists():
+        results = json.loads(args.partial.read_text())
+        print(f"  resuming after {len(results)} queries measured earlier", file=sys.stderr)
+    done = {r["name"] for r in results}
     for spec in specs:
+        if spec["name"] in done:
+            continue
         reps = args.reps
         row = {"name": spec["name"], "preset": spec["preset"], "what": spec["what"], "kind": spec["kind"]}
         row["rows_raw"] = raw_rows(store, spec)
@@ -356,7 +372,14 @@ def latency(specs: list[dict], store, servers: dict, args) -> list[dict]:
             modes.append(("sparql", lambda: ours_call("sparql", record=False)))
         body_box: list[bytes] = []
         if "oxigraph" in args.modes:
-            modes.append(("oxigraph", lambda: body_box.append(http_call(oxi, oxigraph_request(spec), []))))
+            def oxigraph_call():
+                body = http_call(oxi, oxigraph_request(spec), [])
+                # Oxigraph server streams its results: past its --timeout-s the body is cut short under a 200
+                if not body.rstrip().endswith(b"}" if spec["kind"] == "solutions" else b"."):
+                    raise ModeFailed("incomplete response: the server stopped the query at its timeout")
+                body_box.append(body)
+
+            modes.append(("oxigraph", oxigraph_call))
         if "diagnostics" in args.modes and not (args.kind == "synthetic" and spec["name"] in SLOW_VALUES):
             modes.append(("raw_union", lambda: raw_variant(store, spec["query"], spec["subs"], True)))
             if spec["subs"]:
@@ -452,7 +475,7 @@ def throughput(port: int, requests: list, clients: int, duration: float, max_req
     outs = [q.get(timeout=duration + 900) for _ in procs]
     for p in procs:
         p.join(30)
-    done = sum(o["done"] for o in outs)
+    done = sum(o["done"] - o["errors"] for o in outs)  # answered requests; errors are counted apart
     elapsed = max(o["last"] for o in outs) - start_at
     lat = [x for o in outs for x in o["lat"]]
     return {"requests": done, "errors": sum(o["errors"] for o in outs), "elapsed_s": elapsed, "lat": lat}
@@ -513,13 +536,14 @@ def fmt_ms(x: float) -> str:
 def machine() -> dict:
     cpu = ""
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
     from importlib.metadata import version
 
     try:
-        oxv = subprocess.run([str(VENV_BIN / "oxigraph"), "--version"], capture_output=True, text=True).stdout.strip()
+        oxv = subprocess.run([str(VENV_BIN / "oxigraph"), "--version"], capture_output=True, text=True, check=False).stdout.strip()
     except OSError:
         oxv = "?"
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "pyoxigraph": ox.__version__,
@@ -529,7 +553,7 @@ def machine() -> dict:
 def app_version(app_dir: Path) -> str:
     """The commit of the benchmarked app (read-only git commands), '+changes' when the tree differs from it."""
     def git(*a):
-        return subprocess.run(["git", "-C", str(app_dir), *a], capture_output=True, text=True).stdout.strip()
+        return subprocess.run(["git", "-C", str(app_dir), *a], capture_output=True, text=True, check=False).stdout.strip()
 
     head = git("rev-parse", "--short", "HEAD")
     stamp = app_dir / "APP_COMMIT"
@@ -551,6 +575,9 @@ def report(doc: dict) -> str:
              f"server: waitress, {meta['config']['workers']} workers, {meta['config']['threads']} threads, row cap {meta['config']['row_cap']}, "
              f"deadline {meta['config']['deadline']} s · app {meta['app']} · {meta['warmup']} warm-up + {meta['reps']} timed runs per cell"
              + (f" (fewer for slow cells: {meta['cell_budget_s']:g} s budget per cell, at least 3)" if meta.get("cell_budget_s") else "")
+             + f" · raw column: dataset as {'the union default graph' if meta.get('raw_dataset') == 'union' else 'the list of the four graphs'}"
+             + (" · Oxigraph server with --union-default-graph" if meta.get("oxigraph_union") else "")
+             + (f" · Oxigraph server with --timeout-s {meta['oxigraph_timeout_s']:g}" if meta.get("oxigraph_timeout_s") else "")
              + " · load average " + "; ".join(f"{k} {' '.join(v)}" for k, v in meta["loadavg"].items()))
     L.append("")
     L.append("Latency, one request at a time (ms; median, and p95 where given; ratio = endpoint median / raw median):")
@@ -636,6 +663,11 @@ def targets(doc: dict) -> list[dict]:
 
 # ------------------------------------------------------------------ main
 
+def load_average() -> list[str]:
+    with open("/proc/loadavg") as f:
+        return f.read().split()[:3]
+
+
 def count_quads(store) -> int:
     return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"].value)
 
@@ -660,6 +692,16 @@ def main(argv=None) -> int:
     ap.add_argument("--throughput-max-ms", type=float,
                     help="throughput mix: only queries whose median (raw, endpoint, Oxigraph server) is at most this (default: all)")
     ap.add_argument("--no-throughput", action="store_true")
+    ap.add_argument("--raw-dataset", choices=["list", "union"], default="union",
+                    help="how the raw column gives the dataset to pyoxigraph: the explicit list of the four graphs (what the app "
+                         "did up to 07dec00) or the union default graph (what it does since 2430f8c; same answers) (default union)")
+    ap.add_argument("--oxigraph-timeout", type=float,
+                    help="start Oxigraph server with --timeout-s (needed when a query may run for minutes; but Oxigraph 0.5.13 then "
+                         "starts a timer thread per query, which costs throughput and made it run out of memory under load)")
+    ap.add_argument("--oxigraph-union", action="store_true",
+                    help="start Oxigraph server with --union-default-graph and send it no default-graph-uri/named-graph-uri "
+                         "(the same answers, its fastest form) instead of the dataset parameters our endpoint gets")
+    ap.add_argument("--resume", action="store_true", help="keep the queries already measured in bench/results/<name>.partial.json")
     ap.add_argument("--wait-idle", type=float, default=0, help="wait up to this many seconds for a 1-minute load average under 1 before starting")
     ap.add_argument("--modes", default="execute,sparql,oxigraph,diagnostics",
                     help="extra latency measurements besides raw and endpoint (default: execute,sparql,oxigraph,diagnostics)")
@@ -668,6 +710,8 @@ def main(argv=None) -> int:
                                   "instead of the installed one; data and queries still come from this project")
     args = ap.parse_args(argv)
     args.modes = set(filter(None, args.modes.split(",")))
+    RAW_DATASET["union"] = args.raw_dataset == "union"
+    OXIGRAPH_UNION["on"] = args.oxigraph_union
     if args.app:
         args.app = Path(args.app).resolve()
         sys.path.insert(0, str(args.app))
@@ -699,23 +743,24 @@ def main(argv=None) -> int:
     results_dir = ROOT / "bench" / "results"
     if args.wait_idle:
         end = time.monotonic() + args.wait_idle
-        while time.monotonic() < end and float(open("/proc/loadavg").read().split()[0]) >= 1.0:
+        while time.monotonic() < end and float(load_average()[0]) >= 1.0:
             time.sleep(5)
-    loadavg = {"start": open("/proc/loadavg").read().split()[:3]}
+    loadavg = {"start": load_average()}
     results_dir.mkdir(parents=True, exist_ok=True)
     args.partial = results_dir / f"{args.name}.partial.json"
     servers = start_servers(store_path, args, results_dir / "logs")
     try:
         lat = latency(specs, store, servers, args)
-        loadavg["after latency"] = open("/proc/loadavg").read().split()[:3]
+        loadavg["after latency"] = load_average()
         thr = None if args.no_throughput else run_throughput(specs, lat, servers, args)
-        loadavg["end"] = open("/proc/loadavg").read().split()[:3]
+        loadavg["end"] = load_average()
     finally:
         stop_servers(servers)
     doc = {"name": args.name, "kind": args.kind, "skipped": skipped, "latency": lat, "throughput": thr,
            "meta": {"store": os.path.relpath(store_path, ROOT), "quads": quads, "experiences": gen_meta.get("experiences"),
                     "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
-                    "reps": args.reps, "warmup": args.warmup, "cell_budget_s": args.cell_budget, "loadavg": loadavg, "app": app_version(app_dir),
+                    "reps": args.reps, "warmup": args.warmup, "cell_budget_s": args.cell_budget, "raw_dataset": args.raw_dataset, "oxigraph_union": args.oxigraph_union,
+                    "oxigraph_timeout_s": args.oxigraph_timeout, "loadavg": loadavg, "app": app_version(app_dir),
                     "config": {"workers": cfg["WORKERS"], "threads": cfg["THREADS"], "row_cap": args.row_cap, "deadline": args.deadline}}}
     doc["targets"] = targets(doc)
     md = report(doc)
