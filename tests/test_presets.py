@@ -122,7 +122,8 @@ def test_organisations_in_several_experiences(client):
 
 def test_experience_facts_with_provenance(client):
     facts = rows(client, "experience-facts", experience=EXP + "drive-bois-anjou")
-    assert len(facts) > 30 and all(f["section"].startswith("https://w3id.org/recueil-kg/id/source/drive-bois-anjou") for f in facts)
+    pairs = [(f["node"], f["section"]) for f in facts]
+    assert len(facts) > 30 and len(set(pairs)) == len(pairs), "each node once per section it comes from" and all(f["section"].startswith("https://w3id.org/recueil-kg/id/source/drive-bois-anjou") for f in facts)
     assert all("page" in f for f in facts)
 
 

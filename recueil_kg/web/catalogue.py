@@ -15,6 +15,7 @@ class Catalogue:
         self._lock = threading.Lock()
         self._schemes: dict[str, dict[str, str]] | None = None
         self._stats: dict | None = None
+        self._instances: dict[tuple[str, str], bool] = {}
 
     def select(self, query: str, substitutions: dict | None = None, cap: int | None = None) -> list[dict]:
         job = {"query": query, "default_graph": ALL_GRAPHS, "named_graphs": ALL_GRAPHS, "format": "json",
@@ -37,11 +38,17 @@ class Catalogue:
             return self._schemes.get(scheme, {})
 
     def is_instance(self, iri: str, cls: str) -> bool:
+        """Whether the graph types ``iri`` as ``cls`` (answers are remembered: the graph does not change while served)."""
         from ..workers import encode_term
         import pyoxigraph as ox
 
-        rows = self.select("ASK { ?x a ?cls }", {"x": encode_term(ox.NamedNode(iri)), "cls": encode_term(ox.NamedNode(cls))})
-        return bool(rows and rows[0].get("boolean"))
+        key = (iri, cls)
+        if key not in self._instances:
+            rows = self.select("ASK { ?x a ?cls }", {"x": encode_term(ox.NamedNode(iri)), "cls": encode_term(ox.NamedNode(cls))})
+            if len(self._instances) > 20_000:
+                self._instances.clear()
+            self._instances[key] = bool(rows and rows[0].get("boolean"))
+        return self._instances[key]
 
     def instances(self, cls: str, limit: int = 2000) -> dict[str, str]:
         from ..workers import encode_term
