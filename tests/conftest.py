@@ -54,6 +54,16 @@ def app():
     close_app(app)
 
 
+@pytest.fixture(scope="session")
+def live_site(app):
+    """The shared web app served over HTTP on 127.0.0.1 (waitress in a thread), for real clients."""
+    from .live import LiveServer
+
+    server = LiveServer(app)
+    yield server
+    server.stop()
+
+
 @pytest.fixture()
 def project_copy(tmp_path) -> Path:
     """A throw-away copy of ontology/ and data/ for tests that write or break files."""

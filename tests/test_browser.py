@@ -12,10 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from recueil_kg.app import close_app, create_app
 
-from .conftest import ROOT
-from .live import LiveServer
 
 selenium = pytest.importorskip("selenium", reason="selenium is in the test extra")
 from selenium import webdriver  # noqa: E402
@@ -31,12 +28,8 @@ CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
 @pytest.fixture(scope="module")
-def server():
-    app = create_app({"ROOT": str(ROOT)})
-    live = LiveServer(app)
-    yield live
-    live.stop()
-    close_app(app)
+def server(live_site):
+    return live_site
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, RDFXML, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from recueil_kg.app import close_app, create_app
 
-from .conftest import ROOT
 from .live import LiveServer
 
 RKG = rdflib.Namespace("https://w3id.org/recueil-kg/def#")
@@ -31,12 +29,8 @@ COUNT_TERRITORY_LINKS = PREFIX + "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINC
 
 
 @pytest.fixture(scope="module")
-def live():
-    app = create_app({"ROOT": str(ROOT)})
-    server = LiveServer(app)
-    yield server
-    server.stop()
-    close_app(app)
+def live(live_site):
+    return live_site
 
 
 def wrapper(live: LiveServer, query: str, fmt=None, method=None) -> SPARQLWrapper:
