@@ -10,7 +10,8 @@ from .errors import RecueilError
 
 
 class EmbeddedBackend:
-    """The built dataset in an on-disk pyoxigraph store, queried by killable worker processes."""
+    """The built dataset in an on-disk pyoxigraph store, queried by killable worker processes (each holds
+    a copy in memory when the store is small enough: RECUEIL_MEMORY_QUADS)."""
 
     name = "embedded"
 
@@ -24,7 +25,7 @@ class EmbeddedBackend:
             self.path = cfg["STORE_PATH"]
         else:
             self.path = ensure_store(cfg["ROOT"], cfg["BUILD_DIR"], cfg["DATA_DIR"] if cfg["DATA_DIR"] != cfg["ROOT"] / "data" else None)
-        self.pool = WorkerPool(str(self.path), cfg["WORKERS"])
+        self.pool = WorkerPool(str(self.path), cfg["WORKERS"], cfg["MEMORY_QUADS"])
 
     def run(self, job: dict, deadline: float) -> dict:
         return self.pool.run(job, deadline)

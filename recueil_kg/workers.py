@@ -124,10 +124,32 @@ def render(results, job: dict, t0: float) -> dict:
         return {"error": f"query failed: {e}", "status": 400}
 
 
-def _worker_main(conn, store_path: str) -> None:
+def holds_at_most(store_path: str, limit: int) -> bool:
+    """Whether the on-disk store holds at most `limit` quads (reads at most limit + 1 of them)."""
+    import itertools
+
     import pyoxigraph as ox
 
-    store = ox.Store.read_only(store_path)
+    quads = ox.Store.read_only(store_path).quads_for_pattern(None, None, None, None)
+    return sum(1 for _ in itertools.islice(quads, limit + 1)) <= limit
+
+
+def open_store(store_path: str, in_memory: bool):
+    """The store a worker queries: the on-disk store opened read-only, or a copy of it in memory
+    (pyoxigraph's in-memory store answers the real graph's queries about five times faster than its
+    RocksDB store; the pool copies only stores small enough, see RECUEIL_MEMORY_QUADS)."""
+    import pyoxigraph as ox
+
+    disk = ox.Store.read_only(store_path)
+    if not in_memory:
+        return disk
+    memory = ox.Store()
+    memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+    return memory
+
+
+def _worker_main(conn, store_path: str, in_memory: bool = False) -> None:
+    store = open_store(store_path, in_memory)
     while True:
         try:
             job = conn.recv()
@@ -154,8 +176,9 @@ class _Worker:
 
 
 class WorkerPool:
-    def __init__(self, store_path: str, size: int = 2):
+    def __init__(self, store_path: str, size: int = 2, memory_quads: int = 0):
         self.store_path = store_path
+        self.in_memory = memory_quads > 0 and holds_at_most(store_path, memory_quads)
         self.size = max(1, size)
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.closed = False
@@ -165,7 +188,7 @@ class WorkerPool:
 
     def _spawn(self) -> _Worker:
         parent, child = _CTX.Pipe()
-        p = _CTX.Process(target=_worker_main, args=(child, self.store_path), daemon=True)
+        p = _CTX.Process(target=_worker_main, args=(child, self.store_path, self.in_memory), daemon=True)
         p.start()
         child.close()
         return _Worker(p, parent)
