@@ -6,6 +6,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from .cache import AnswerCache
 from .errors import RecueilError
 
 
@@ -26,9 +27,15 @@ class EmbeddedBackend:
         else:
             self.path = ensure_store(cfg["ROOT"], cfg["BUILD_DIR"], cfg["DATA_DIR"] if cfg["DATA_DIR"] != cfg["ROOT"] / "data" else None)
         self.pool = WorkerPool(str(self.path), cfg["WORKERS"], cfg["MEMORY_QUADS"])
+        self.cache = AnswerCache(cfg["CACHE_BYTES"])
 
     def run(self, job: dict, deadline: float) -> dict:
-        return self.pool.run(job, deadline)
+        remembered = self.cache.get(job)
+        if remembered is not None:
+            return {**remembered, "cached": True}
+        answer = self.pool.run(job, deadline)
+        self.cache.put(job, answer)
+        return answer
 
     def close(self) -> None:
         self.pool.close()

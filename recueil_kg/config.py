@@ -20,11 +20,12 @@ DEFAULTS: dict = {
     "ROW_CAP": 10000,                # rows (or triples) returned at most; truncation is reported
     "WORKERS": 2,                    # query worker processes of the embedded store
     "MEMORY_QUADS": 500_000,         # each worker copies the store into memory when it holds at most this many quads (0: never)
+    "CACHE_BYTES": 64 * 2**20,       # answers remembered by the embedded store, at most this many bytes (0: none)
     "MAX_QUERY_BYTES": 100_000,      # larger request bodies get 413
     "MAX_URL_BYTES": 16_384,         # longer URLs get 414
     "THREADS": 8,                    # WSGI server threads
 }
-INT_KEYS = {"PORT", "ROW_CAP", "WORKERS", "MEMORY_QUADS", "MAX_QUERY_BYTES", "MAX_URL_BYTES", "THREADS"}
+INT_KEYS = {"PORT", "ROW_CAP", "WORKERS", "MEMORY_QUADS", "CACHE_BYTES", "MAX_QUERY_BYTES", "MAX_URL_BYTES", "THREADS"}
 FLOAT_KEYS = {"DEADLINE", "REMOTE_TIMEOUT_MARGIN"}
 
 

@@ -76,6 +76,7 @@ def result_response(answer: dict, fmt: str) -> Response:
     resp.headers["X-Recueil-Rows"] = str(answer["rows"])
     resp.headers["X-Recueil-Truncated"] = "true" if answer["truncated"] else "false"
     resp.headers["X-Recueil-Row-Cap"] = str(current_app.extensions["recueil"]["config"]["ROW_CAP"])
+    resp.headers["X-Recueil-Cache"] = "hit" if answer.get("cached") else "miss"
     resp.headers["Vary"] = "Accept"
     return resp
 

@@ -56,7 +56,7 @@ def register(app: Flask) -> None:
     @app.after_request
     def _cors(resp):
         resp.headers.setdefault("Access-Control-Allow-Origin", "*")
-        resp.headers.setdefault("Access-Control-Expose-Headers", "X-Recueil-Query-Time-Ms, X-Recueil-Rows, X-Recueil-Truncated, X-Recueil-Row-Cap")
+        resp.headers.setdefault("Access-Control-Expose-Headers", "X-Recueil-Query-Time-Ms, X-Recueil-Rows, X-Recueil-Truncated, X-Recueil-Row-Cap, X-Recueil-Cache")
         if request.method == "OPTIONS":
             resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
             resp.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
