@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from io import BytesIO
+from json.encoder import encode_basestring as _esc
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -85,6 +86,29 @@ def negotiate(kind: str, accept: str | None, format_param: str | None) -> str:
 
 # ------------------------------------------------------------------ term encodings
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _json_text(t, memo: dict) -> str:
+    """A term as SPARQL JSON text, written directly (C string escaping; each distinct term once)."""
+    text = memo.get(t)
+    if text is None:
+        kind = type(t)
+        if kind is ox.NamedNode:
+            text = '{"type":"uri","value":' + _esc(t.value) + "}"
+        elif kind is ox.Literal:
+            if t.language:
+                text = '{"type":"literal","value":' + _esc(t.value) + ',"xml:lang":' + _esc(t.language) + "}"
+            elif t.datatype.value != XSD_STRING:
+                text = '{"type":"literal","value":' + _esc(t.value) + ',"datatype":' + _esc(t.datatype.value) + "}"
+            else:
+                text = '{"type":"literal","value":' + _esc(t.value) + "}"
+        else:  # blank nodes, quoted triples
+            text = json.dumps(_json_term(t), ensure_ascii=False, separators=(",", ":"))
+        memo[t] = text
+    return text
+
+
 def _json_term(t) -> dict:
     if isinstance(t, ox.NamedNode):
         return {"type": "uri", "value": t.value}
@@ -136,11 +160,14 @@ def _tsv_cell(t) -> str:
 
 def serialize_solutions(variables: list[str], rows: list[list], fmt: str, extra: dict | None = None) -> bytes:
     if fmt == "json":
-        doc = {"head": {"vars": variables}, "results": {"bindings": [
-            {v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]}}
-        if extra is not None:
-            doc["recueil"] = extra
-        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+        memo, keys = {}, [_esc(v) + ":" for v in variables]
+        bindings = ",".join("{" + ",".join(k + _json_text(t, memo) for k, t in zip(keys, row) if t is not None) + "}"
+                            for row in rows)
+        # the "recueil" member goes before "results": streaming parsers (pyoxigraph's among them) stop
+        # reading after the bindings and refuse anything that follows them
+        meta = "" if extra is None else '"recueil":' + json.dumps(extra, ensure_ascii=False, separators=(",", ":")) + ","
+        return ('{"head":{"vars":[' + ",".join(_esc(v) for v in variables) + "]}," + meta + '"results":{"bindings":['
+                + bindings + "]}}").encode()
     if fmt == "xml":
         out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
         out += [f"<variable name={quoteattr(v)}/>" for v in variables]
@@ -151,20 +178,18 @@ def serialize_solutions(variables: list[str], rows: list[list], fmt: str, extra:
             out.append("</result>")
         out.append("</results></sparql>")
         return "".join(out).encode()
-    if fmt == "csv":
-        lines = [",".join(variables)] + [",".join(_csv_cell(t) for t in row) for row in rows]
-        return ("\r\n".join(lines) + "\r\n").encode()
-    if fmt == "tsv":
-        lines = ["\t".join("?" + v for v in variables)] + ["\t".join(_tsv_cell(t) for t in row) for row in rows]
-        return ("\n".join(lines) + "\n").encode()
+    if fmt in ("csv", "tsv"):
+        cell, sep, end = (_csv_cell, ",", "\r\n") if fmt == "csv" else (_tsv_cell, "\t", "\n")
+        memo = {None: ""}
+        lines = [sep.join(variables if fmt == "csv" else ["?" + v for v in variables])]
+        lines += [sep.join([memo[t] if t in memo else memo.setdefault(t, cell(t)) for t in row]) for row in rows]
+        return (end.join(lines) + end).encode()
     raise RecueilError(f"unknown result format {fmt!r}")
 
 
 def serialize_boolean(value: bool, fmt: str, extra: dict | None = None) -> bytes:
     if fmt == "json":
-        doc = {"head": {}, "boolean": value}
-        if extra is not None:
-            doc["recueil"] = extra
+        doc = {"head": {}, **({"recueil": extra} if extra is not None else {}), "boolean": value}
         return json.dumps(doc).encode()
     if fmt == "xml":
         return f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/><boolean>{"true" if value else "false"}</boolean></sparql>'.encode()

@@ -106,7 +106,7 @@ def render(results, job: dict, t0: float) -> dict:
                 if len(rows) == cap:
                     truncated = True
                     break
-                rows.append([sol[v] for v in variables])
+                rows.append(list(sol))  # values in the order of `variables`, None where unbound
             meta = {"rows": len(rows), "truncated": truncated, "form": "select", "cap": cap}
             meta["elapsed_ms"] = round((time.perf_counter() - t0) * 1000, 3)
             return {"body": serialize_solutions(variables, rows, fmt, meta if job.get("extra") else None), **meta}

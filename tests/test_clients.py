@@ -173,3 +173,15 @@ def test_sparqlstore_json_results(live):
         assert int(row[0]) == 17
     finally:
         store.close()
+
+
+# ------------------------------------------------------------------ another SPARQL engine federating with us
+
+def test_pyoxigraph_federates_with_the_endpoint_through_service(live):
+    """Another engine's SERVICE call reads our SPARQL JSON (with its "recueil" report member) as plain results."""
+    import pyoxigraph as ox
+
+    local = ox.Store()
+    query = PREFIX + f"SELECT ?t WHERE {{ SERVICE <{live.sparql}> {{ <{USINE_VIVANTE}> rkg:territory ?t }} }}"
+    rows = [s["t"] for s in local.query(query)]
+    assert ox.NamedNode(str(COMMUNE_26108)) in rows
