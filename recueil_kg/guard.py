@@ -7,6 +7,7 @@ ex:from is not a keyword).
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from .errors import RecueilError
@@ -43,8 +44,12 @@ def keywords(text: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=1024)
 def check_query(text: str, allow_federation: bool = False) -> str:
-    """Return the query if it may run; raise RecueilError (403) for SERVICE, FROM, or any update."""
+    """Return the query if it may run; raise RecueilError (403) for SERVICE, FROM, or any update.
+
+    Verdicts of accepted queries are remembered (presets and pages send the same texts again and
+    again); a refused query raises every time."""
     if "\x00" in text:
         raise RecueilError("the query contains a NUL character", status=400)
     words = keywords(decode_escapes(text))
