@@ -4,7 +4,8 @@ In one run, on one on-disk store (the real build, or the synthetic store from be
 
 1. latency, one query at a time, of every preset query (default parameters, bound as the app binds
    them) and of a few typical SPARQL queries, measured
-   * raw:      pyoxigraph.Store.read_only(store).query(...) in this process, all results serialised
+   * raw:      pyoxigraph .query(...) in this process, on the store as the app's workers hold it (a
+               copy in memory when small enough, else the on-disk store read-only), all results serialised
                by pyoxigraph's own serialiser (SPARQL JSON, or N-Triples for graph results);
    * execute:  the app's worker function recueil_kg.workers.execute() in this process (the engine +
                the app's own result serialisation, without HTTP and without the worker pipe);
@@ -242,6 +243,7 @@ def start_servers(store: Path, args, logs: Path) -> dict:
                RECUEIL_HOST="127.0.0.1", RECUEIL_PORT=str(port))
     if args.workers:
         env["RECUEIL_WORKERS"] = str(args.workers)
+    env["RECUEIL_MEMORY_QUADS"] = str(args.memory_quads if args.in_memory else 0)
     log = open(logs / f"{args.name}-recueil-kg.log", "w")  # noqa: SIM115 - closed by stop_servers
     if args.app:
         env["PYTHONPATH"] = os.pathsep.join([str(args.app)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
@@ -252,13 +254,33 @@ def start_servers(store: Path, args, logs: Path) -> dict:
     wait_ready(port, "/queries.json", proc)
     oport = args.oxigraph_port or free_port()
     olog = open(logs / f"{args.name}-oxigraph.log", "w")  # noqa: SIM115 - closed by stop_servers
-    oproc = subprocess.Popen([str(VENV_BIN / "oxigraph"), "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{oport}",
+    # Oxigraph server holds the data where the app's workers hold it: in memory (loaded over its Graph
+    # Store Protocol from the same quads) or on disk (the same store, read-only)
+    where = [] if args.in_memory else ["--location", str(store)]
+    oproc = subprocess.Popen([str(VENV_BIN / "oxigraph"), "serve" if args.in_memory else "serve-read-only", *where, "--bind", f"127.0.0.1:{oport}",
                              ] + (["--timeout-s", str(int(args.oxigraph_timeout))] if args.oxigraph_timeout else [])
                              + (["--union-default-graph"] if args.oxigraph_union else []),
                              stdout=olog, stderr=subprocess.STDOUT, start_new_session=True)
     servers["oxigraph"] = {"proc": oproc, "port": oport, "log": olog}
     wait_ready(oport, "/query?query=" + urllib.parse.quote("ASK {}"), oproc)
+    if args.in_memory:
+        load_oxigraph_memory(oport, store)
     return servers
+
+
+def load_oxigraph_memory(port: int, store: Path) -> None:
+    """POST every quad of the on-disk store to Oxigraph server's /store (N-Quads), in chunks."""
+    disk = ox.Store.read_only(str(store))
+    quads = list(disk.quads_for_pattern(None, None, None, None))
+    for i in range(0, len(quads), 200_000):
+        body = ox.serialize(quads[i:i + 200_000], format=ox.RdfFormat.N_QUADS)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        conn.request("POST", "/store", body=body, headers={"Content-Type": "application/n-quads"})
+        r = conn.getresponse()
+        r.read()
+        conn.close()
+        if r.status >= 300:
+            raise SystemExit(f"loading Oxigraph server in memory failed: HTTP {r.status}")
 
 
 def stop_servers(servers: dict) -> None:
@@ -577,6 +599,7 @@ def report(doc: dict) -> str:
              + (f" (fewer for slow cells: {meta['cell_budget_s']:g} s budget per cell, at least 3)" if meta.get("cell_budget_s") else "")
              + f" · raw column: dataset as {'the union default graph' if meta.get('raw_dataset') == 'union' else 'the list of the four graphs'}"
              + (" · Oxigraph server with --union-default-graph" if meta.get("oxigraph_union") else "")
+             + (" · data in memory (raw engine, app workers, Oxigraph server)" if meta.get("in_memory") else " · data on disk (RocksDB)")
              + (f" · Oxigraph server with --timeout-s {meta['oxigraph_timeout_s']:g}" if meta.get("oxigraph_timeout_s") else "")
              + " · load average " + "; ".join(f"{k} {' '.join(v)}" for k, v in meta["loadavg"].items()))
     L.append("")
@@ -698,9 +721,14 @@ def main(argv=None) -> int:
     ap.add_argument("--oxigraph-timeout", type=float,
                     help="start Oxigraph server with --timeout-s (needed when a query may run for minutes; but Oxigraph 0.5.13 then "
                          "starts a timer thread per query, which costs throughput and made it run out of memory under load)")
-    ap.add_argument("--oxigraph-union", action="store_true",
-                    help="start Oxigraph server with --union-default-graph and send it no default-graph-uri/named-graph-uri "
-                         "(the same answers, its fastest form) instead of the dataset parameters our endpoint gets")
+    ap.add_argument("--oxigraph-dataset", choices=["union", "list"], default="union",
+                    help="union (default): Oxigraph server started with --union-default-graph and sent no dataset parameters "
+                         "(the same answers, its fastest form, and the form the app gives pyoxigraph); list: sent the four graphs "
+                         "as default-graph-uri/named-graph-uri, as clients of our endpoint could")
+    ap.add_argument("--memory", choices=["auto", "yes", "no"], default="auto",
+                    help="where the data lives for the raw engine, the app's workers and Oxigraph server alike: in memory or on "
+                         "disk; auto (default) does what the app does by default (in memory when the store holds at most "
+                         "RECUEIL_MEMORY_QUADS quads)")
     ap.add_argument("--resume", action="store_true", help="keep the queries already measured in bench/results/<name>.partial.json")
     ap.add_argument("--wait-idle", type=float, default=0, help="wait up to this many seconds for a 1-minute load average under 1 before starting")
     ap.add_argument("--modes", default="execute,sparql,oxigraph,diagnostics",
@@ -711,6 +739,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     args.modes = set(filter(None, args.modes.split(",")))
     RAW_DATASET["union"] = args.raw_dataset == "union"
+    args.oxigraph_union = args.oxigraph_dataset == "union"
     OXIGRAPH_UNION["on"] = args.oxigraph_union
     if args.app:
         args.app = Path(args.app).resolve()
@@ -737,7 +766,11 @@ def main(argv=None) -> int:
     if args.only:
         keep = set(args.only.split(","))
         specs = [s for s in specs if s["name"] in keep]
-    store = ox.Store.read_only(str(store_path))
+    from recueil_kg.workers import holds_at_most, open_store
+
+    args.memory_quads = cfg["MEMORY_QUADS"] if args.memory == "auto" else 10**12
+    args.in_memory = args.memory == "yes" or (args.memory == "auto" and holds_at_most(str(store_path), cfg["MEMORY_QUADS"]))
+    store = open_store(str(store_path), args.in_memory)
     quads = count_quads(store)
     print(f"store {store_path}: {quads:,} quads; {len(specs)} queries, {args.warmup} warm-up + {args.reps} runs each", file=sys.stderr)
     results_dir = ROOT / "bench" / "results"
@@ -760,6 +793,7 @@ def main(argv=None) -> int:
            "meta": {"store": os.path.relpath(store_path, ROOT), "quads": quads, "experiences": gen_meta.get("experiences"),
                     "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
                     "reps": args.reps, "warmup": args.warmup, "cell_budget_s": args.cell_budget, "raw_dataset": args.raw_dataset, "oxigraph_union": args.oxigraph_union,
+                    "in_memory": args.in_memory,
                     "oxigraph_timeout_s": args.oxigraph_timeout, "loadavg": loadavg, "app": app_version(app_dir),
                     "config": {"workers": cfg["WORKERS"], "threads": cfg["THREADS"], "row_cap": args.row_cap, "deadline": args.deadline}}}
     doc["targets"] = targets(doc)
