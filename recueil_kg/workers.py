@@ -180,7 +180,8 @@ class WorkerPool:
         self.store_path = store_path
         self.in_memory = memory_quads > 0 and holds_at_most(store_path, memory_quads)
         self.size = max(1, size)
-        self.idle: queue.Queue[_Worker] = queue.Queue()
+        # last in, first out: at low load the same worker answers request after request, its caches warm
+        self.idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self.closed = False
         self.killed = 0
         for _ in range(self.size):
