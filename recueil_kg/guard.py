@@ -88,3 +88,55 @@ def where_group_start(text: str) -> int:
         if m.group("other") == "{" and form == "CONSTRUCT":
             form = "CONSTRUCT-TEMPLATE"
     return -1
+
+
+@functools.lru_cache(maxsize=1024)
+def with_limit(text: str, n: int) -> str | None:
+    """The SELECT query `text` answering at most `n` rows: its top-level LIMIT lowered to `n`, or
+    `LIMIT n` added after its solution modifiers (before a trailing VALUES block). None when the
+    query is not a SELECT or its text cannot be read safely here (escape sequences); the query is
+    unchanged when it already asks for at most `n` rows.
+
+    Lets the engine stop early and serialise the rows itself, while the row cap stays exact.
+    """
+    if "\\u" in text or "\\U" in text:
+        return None
+    form, depth, closed = None, 0, False
+    limit_digits = None  # (start, end) of the number after a top-level LIMIT
+    insert_at = len(text)
+    lexemes = list(_LEXEMES.finditer(text))
+    for i, m in enumerate(lexemes):
+        w, other = m.group("word"), m.group("other")
+        if form is None:
+            if w and w.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+                form = w.upper()
+                if form != "SELECT":
+                    return None
+            continue
+        if other == "{":
+            depth += 1
+        elif other == "}":
+            depth -= 1
+            if depth == 0 and not closed:
+                closed = True
+        elif closed and depth == 0 and w:
+            word = w.upper()
+            if word == "VALUES":
+                insert_at = m.start()
+                break
+            if word == "LIMIT":
+                j = i + 1
+                while j < len(lexemes) and (lexemes[j].group("other") or "").isspace():
+                    j += 1
+                start = j
+                while j < len(lexemes) and (lexemes[j].group("other") or "").isdigit():
+                    j += 1
+                if j == start:
+                    return None
+                limit_digits = (lexemes[start].start(), lexemes[j - 1].end())
+    if form != "SELECT" or not closed:
+        return None
+    if limit_digits:
+        current = int(text[limit_digits[0]:limit_digits[1]])
+        return text if current <= n else text[:limit_digits[0]] + str(n) + text[limit_digits[1]:]
+    return f"{text[:insert_at]}\nLIMIT {n}\n{text[insert_at:]}"

@@ -6,6 +6,7 @@ pyoxigraph's own serialiser cannot); graph results go through pyoxigraph.seriali
 from __future__ import annotations
 
 import json
+import re
 from io import BytesIO
 from json.encoder import encode_basestring as _esc
 from xml.sax.saxutils import escape, quoteattr
@@ -84,6 +85,31 @@ def negotiate(kind: str, accept: str | None, format_param: str | None) -> str:
     raise RecueilError(f"none of the accepted media types ({accept}) can carry this result; offered: {', '.join(sorted(table))}", status=406)
 
 
+# ------------------------------------------------------------------ counting rows of a serialised answer
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_JSON_ROW = re.compile(rb"[\[,]\{")
+
+
+def count_rows(body: bytes, fmt: str) -> int:
+    """Solutions in a SPARQL results document (JSON, XML or TSV), counted without parsing terms.
+
+    JSON: a solution is the only object that follows '[' or ',' (terms follow ':'), and a quote in
+    a value is always escaped; XML: <result> elements (markup in values is escaped); TSV: lines after the header
+    (values escape their line breaks).
+    """
+    if fmt == "json":
+        if b"{}" not in body:
+            # a quote inside a JSON string is always escaped, so '[{"' and ',{"' are structure
+            return body.count(b'[{"') + body.count(b',{"')
+        return len(_JSON_ROW.findall(_JSON_STRING.sub(b'""', body)))  # empty solutions: the exact, slower way
+    if fmt == "xml":
+        return body.count(b"<result>") + body.count(b"<result/>")
+    if fmt == "tsv":
+        return body.count(b"\n") - 1
+    raise RecueilError(f"cannot count rows of {fmt!r}")
+
+
 # ------------------------------------------------------------------ term encodings
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -149,12 +175,21 @@ def _csv_cell(t) -> str:
     return v
 
 
+_TSV_SHORT = {  # literals TSV may write bare: only where Turtle would read them back with their datatype
+    "http://www.w3.org/2001/XMLSchema#integer": re.compile(r"[+-]?[0-9]+"),
+    "http://www.w3.org/2001/XMLSchema#decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    "http://www.w3.org/2001/XMLSchema#double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+"),
+    "http://www.w3.org/2001/XMLSchema#boolean": re.compile(r"true|false"),
+}
+
+
 def _tsv_cell(t) -> str:
     if t is None:
         return ""
-    if isinstance(t, ox.Literal):
-        if not t.language and t.datatype.value in ("http://www.w3.org/2001/XMLSchema#integer", "http://www.w3.org/2001/XMLSchema#decimal", "http://www.w3.org/2001/XMLSchema#double", "http://www.w3.org/2001/XMLSchema#boolean"):
-            return t.value
+    if isinstance(t, ox.Literal) and not t.language:
+        short = _TSV_SHORT.get(t.datatype.value)
+        if short is not None and short.fullmatch(t.value):
+            return t.value  # Turtle's short form reads back as the same datatype
     return str(t).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 

@@ -75,6 +75,10 @@ def execute(store, job: dict) -> dict:
         kwargs["base_iri"] = job["base_iri"]
     if job.get("substitutions"):
         kwargs["substitutions"] = {ox.Variable(k): _term(v) for k, v in job["substitutions"].items()}
+    if job["format"] in NATIVE_FORMATS and not job.get("offset"):
+        answer = _native(store, job, kwargs, t0)
+        if answer is not None:
+            return answer
     try:
         results = store.query(job["query"], **kwargs)
     except SyntaxError as e:
@@ -82,6 +86,49 @@ def execute(store, job: dict) -> dict:
     except (OSError, ValueError, RuntimeError) as e:
         return {"error": f"query failed: {e}", "status": 400}
     return render(results, job, t0)
+
+
+NATIVE_FORMATS = ("json", "xml", "tsv")
+
+
+def _native(store, job: dict, kwargs: dict, t0: float) -> dict | None:
+    """A SELECT answer limited to cap + 1 rows in the query itself and serialised by pyoxigraph (no
+    Python object per row). None — and the ordinary path below runs the query as sent — when the
+    query is not a SELECT whose limit can be set, when it fails (so that its own error is
+    reported), or when it has more rows than the cap (the ordinary path cuts it and says so)."""
+    import pyoxigraph as ox
+
+    from .guard import with_limit
+    from .results import count_rows
+
+    limited = with_limit(job["query"], job["cap"] + 1)
+    if limited is None:
+        return None
+    form = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML, "tsv": ox.QueryResultsFormat.TSV}[job["format"]]
+    try:
+        results = store.query(limited, **kwargs)
+        if not isinstance(results, ox.QuerySolutions):
+            return None
+        body = results.serialize(format=form)
+    except (SyntaxError, OSError, ValueError, RuntimeError):
+        return None
+    rows = count_rows(body, job["format"])
+    if rows > job["cap"]:
+        return None
+    meta = {"rows": rows, "truncated": False, "form": "select", "cap": job["cap"]}
+    meta["elapsed_ms"] = round((time.perf_counter() - t0) * 1000, 3)
+    if job["format"] == "json" and job.get("extra"):
+        body = with_report(body, meta)
+    return {"body": body, **meta}
+
+
+def with_report(body: bytes, meta: dict) -> bytes:
+    """pyoxigraph's SPARQL JSON with the "recueil" member put before "results" (variable names hold
+    no quote, so the first ',"results":' is the member's)."""
+    import json
+
+    at = body.index(b',"results":')
+    return body[:at] + b',"recueil":' + json.dumps(meta, separators=(",", ":")).encode() + body[at:]
 
 
 def render(results, job: dict, t0: float) -> dict:

@@ -51,3 +51,34 @@ def test_ask_answers_with_the_report_member_parse_with_pyoxigraph(value):
     body = serialize_boolean(value, "json", {"rows": 1, "truncated": False})
     assert json.loads(body)["recueil"]["rows"] == 1
     assert bool(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)) is value
+
+
+# ------------------------------------------------------------------ counting rows of pyoxigraph's own documents
+
+COUNT_CASES = {
+    "tricky strings": 'SELECT ?a ?b WHERE { VALUES (?a ?b) { ("[{\\"x\\":1},{}]" <http://e/a>) ("\\\\" 1) ("{}" UNDEF) (",{\\"" "a"@fr) } }',
+    "empty solutions": "SELECT ?a WHERE { VALUES ?a { UNDEF UNDEF <http://e/b> } }",
+    "no variables": "SELECT * WHERE { }",
+    "no rows": "SELECT ?a WHERE { FILTER(false) }",
+    "many rows": "SELECT ?n WHERE { VALUES ?x { 1 2 3 4 5 6 7 8 9 10 } VALUES ?y { 1 2 3 } BIND(?x * ?y AS ?n) }",
+}
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "tsv"])
+@pytest.mark.parametrize("case", sorted(COUNT_CASES))
+def test_rows_of_a_native_document_are_counted_exactly(case, fmt):
+    from recueil_kg.results import count_rows
+
+    store = ox.Store()
+    form = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML, "tsv": ox.QueryResultsFormat.TSV}[fmt]
+    expected = sum(1 for _ in store.query(COUNT_CASES[case]))
+    assert count_rows(store.query(COUNT_CASES[case]).serialize(format=form), fmt) == expected
+
+
+@pytest.mark.parametrize("lexical,datatype", [("40000", "decimal"), ("1.5", "decimal"), ("12", "integer"), ("1e3", "double"),
+                                              ("1", "double"), ("true", "boolean"), ("1", "boolean"), ("+7", "integer")])
+def test_tsv_numbers_read_back_with_their_datatype(lexical, datatype):
+    term = ox.Literal(lexical, datatype=ox.NamedNode(XSD + datatype))
+    body = serialize_solutions(["a"], [[term]], "tsv")
+    (row,) = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
+    assert row["a"] == term

@@ -61,3 +61,77 @@ def test_pool_copies_into_memory_only_under_the_limit(disk_store, limit, expecte
         assert b"true" in answer["body"]
     finally:
         pool.close()
+
+
+# ------------------------------------------------------------------ SELECT answers serialised by pyoxigraph itself
+
+def _job(query, fmt, cap, subs=None):
+    return {"query": query, "format": fmt, "cap": cap, "default_graph": dataset_graphs(True), "named_graphs": dataset_graphs(True),
+            "substitutions": subs or {}, "extra": fmt == "json"}
+
+
+def _solutions(body: bytes, fmt: str) -> list:
+    form = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML, "tsv": ox.QueryResultsFormat.TSV}[fmt]
+    parsed = ox.parse_query_results(body, format=form)
+    names = [v.value for v in parsed.variables]
+    return sorted(repr([s[n] for n in names]) for s in parsed)
+
+
+def _preset_jobs():
+    from pathlib import Path
+
+    from recueil_kg.presets import bind, load_presets, with_values
+    from recueil_kg.workers import encode_term
+
+    out = []
+    for pid, p in sorted(load_presets(Path(__file__).resolve().parent.parent / "queries").items()):
+        if p.federated or p.form != "select":
+            continue
+        subs, lists = bind(p, {})
+        out.append(pytest.param(with_values(p.query, lists), {k: encode_term(v) for k, v in subs.items()}, id=pid))
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "tsv"])
+@pytest.mark.parametrize("query,subs", _preset_jobs())
+def test_native_serialisation_answers_what_the_python_one_does(disk_store, query, subs, fmt):
+    from recueil_kg.workers import render
+
+    store = open_store(disk_store, in_memory=True)
+    native = execute(store, _job(query, fmt, 10_000, subs))
+    kwargs = {"use_default_graph_as_union": True}
+    if subs:
+        from recueil_kg.workers import _term
+        kwargs["substitutions"] = {ox.Variable(k): _term(v) for k, v in subs.items()}
+    python = render(store.query(query, **kwargs), _job(query, fmt, 10_000, subs), 0.0)
+    assert native["rows"] == python["rows"] > 0
+    assert _solutions(native["body"], fmt) == _solutions(python["body"], fmt)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "tsv", "csv"])
+def test_row_cap_is_exact_at_its_edges(disk_store, fmt):
+    store = open_store(disk_store, in_memory=True)
+    query = "PREFIX rkg: <https://w3id.org/recueil-kg/def#> SELECT ?e WHERE { ?e a rkg:Experience } ORDER BY ?e"
+    n = execute(store, _job(query, fmt, 1000))["rows"]
+    assert n == 17
+    for cap, rows, truncated in ((n - 1, n - 1, True), (n, n, False), (n + 1, n, False)):
+        answer = execute(store, _job(query, fmt, cap))
+        assert (answer["rows"], answer["truncated"]) == (rows, truncated), cap
+        if fmt != "csv":
+            assert len(_solutions(answer["body"], fmt)) == rows
+
+
+def test_json_answers_carry_the_report_member_before_the_results(disk_store):
+    import json
+
+    store = open_store(disk_store, in_memory=True)
+    answer = execute(store, _job("SELECT ?s WHERE { ?s ?p ?o } LIMIT 3", "json", 100))
+    doc = json.loads(answer["body"])
+    assert list(doc) == ["head", "recueil", "results"]
+    assert doc["recueil"]["rows"] == 3 and doc["recueil"]["truncated"] is False
+
+
+def test_a_failing_query_reports_its_own_error_not_the_limited_one(disk_store):
+    store = open_store(disk_store, in_memory=True)
+    answer = execute(store, _job("SELECT * WHERE { ?s ?p }", "json", 100))
+    assert answer["status"] == 400 and "1:" in answer["error"] and "LIMIT" not in answer["error"]
