@@ -195,7 +195,21 @@ def open_store(store_path: str, in_memory: bool):
     return memory
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Ends this worker when the server process is gone, even in the middle of a query (pyoxigraph
+    releases the GIL while it evaluates, so this thread keeps running)."""
+    import os
+
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
 def _worker_main(conn, store_path: str, in_memory: bool = False) -> None:
+    import os
+
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     store = open_store(store_path, in_memory)
     while True:
         try:

@@ -135,3 +135,45 @@ def test_a_failing_query_reports_its_own_error_not_the_limited_one(disk_store):
     store = open_store(disk_store, in_memory=True)
     answer = execute(store, _job("SELECT * WHERE { ?s ?p }", "json", 100))
     assert answer["status"] == 400 and "1:" in answer["error"] and "LIMIT" not in answer["error"]
+
+
+def test_a_worker_busy_in_a_query_ends_when_its_server_process_dies(disk_store, tmp_path):
+    """A killed server must not leave a worker running a long query (the worker watches its parent)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "server.py"
+    script.write_text(
+        "import sys, time\n"
+        "from recueil_kg.workers import WorkerPool\n"
+        "if __name__ == '__main__':\n"
+        f"    pool = WorkerPool({disk_store!r}, size=1, memory_quads=0)\n"
+        "    w = pool.idle.get()\n"
+        "    print(w.process.pid, flush=True)\n"
+        "    w.conn.send({'query': 'SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }', 'format': 'json', 'cap': 1})\n"
+        "    time.sleep(600)\n")
+    server = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        worker = int(server.stdout.readline())
+        time.sleep(1.0)  # the worker is now inside the query
+        os.kill(worker, 0)
+        server.send_signal(signal.SIGKILL)
+        server.wait(10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with open(f"/proc/{worker}/stat") as f:
+                    state = f.read().rsplit(")", 1)[1].split()[0]
+            except FileNotFoundError:
+                return
+            if state in ("Z", "X"):  # exited (a zombie until whoever adopted it reaps it)
+                return
+            time.sleep(0.1)
+        os.kill(worker, signal.SIGKILL)
+        pytest.fail("the worker outlived its server by 10 s")
+    finally:
+        if server.poll() is None:
+            server.kill()
