@@ -1,0 +1,93 @@
+"""CPU time per request of the server's own processes under load (a diagnostic companion of run.py).
+
+Starts `recueil-kg serve` on a store, sends one query from 8 client processes for a few seconds,
+and prints requests per second and the CPU time (user + system, from /proc/<pid>/stat) that the
+HTTP process and each query worker spent per request.
+
+    .venv/bin/python bench/cpu.py --store build/store                 # answer cache off
+    .venv/bin/python bench/cpu.py --store build/store --cache         # answer cache on (the default of the app)
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing as mp
+import os
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERY = "PREFIX rkg: <https://w3id.org/recueil-kg/def#> SELECT (COUNT(*) AS ?n) WHERE { ?e a rkg:Experience }"
+
+
+def cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def client(port: int, seconds: float, query: str) -> int:
+    body = urllib.parse.urlencode({"query": query})
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    end, done = time.time() + seconds, 0
+    while time.time() < end:
+        conn.request("POST", "/sparql", body=body, headers={"Content-Type": "application/x-www-form-urlencoded",
+                                                            "Accept": "application/sparql-results+json"})
+        resp = conn.getresponse()
+        resp.read()
+        if resp.status != 200:
+            raise SystemExit(f"HTTP {resp.status}")
+        done += 1
+    return done
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--store", required=True)
+    ap.add_argument("--cache", action="store_true", help="keep the app's answer cache on")
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--seconds", type=float, default=8)
+    ap.add_argument("--port", type=int, default=8799)
+    ap.add_argument("--query", default=QUERY)
+    args = ap.parse_args(argv)
+    env = dict(os.environ, RECUEIL_STORE_PATH=str(Path(args.store).resolve()), RECUEIL_PORT=str(args.port), RECUEIL_HOST="127.0.0.1")
+    if not args.cache:
+        env["RECUEIL_CACHE_BYTES"] = "0"
+    server = subprocess.Popen([sys.executable, "-m", "recueil_kg", "--root", str(ROOT), "serve"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=5)
+                conn.request("GET", "/queries.json")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                if time.time() > deadline or server.poll() is not None:
+                    raise SystemExit("the server did not start") from None
+                time.sleep(0.5)
+        workers = [int(x) for x in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()]
+        pids = [server.pid, *workers]
+        client(args.port, 1, args.query)  # warm up
+        before = {p: cpu_seconds(p) for p in pids}
+        t0 = time.time()
+        with mp.Pool(args.clients) as pool:
+            done = sum(pool.starmap(client, [(args.port, args.seconds, args.query)] * args.clients))
+        elapsed = time.time() - t0
+        after = {p: cpu_seconds(p) for p in pids}
+    finally:
+        server.terminate()
+        server.wait(10)
+    print(f"{done / elapsed:.1f} requests/s ({done} in {elapsed:.1f} s, {args.clients} clients, answer cache {'on' if args.cache else 'off'})")
+    for p in pids:
+        role = "HTTP process" if p == server.pid else f"child {p}"  # the query workers (and multiprocessing's resource tracker)
+        print(f"  {role:<16} {(after[p] - before[p]) / done * 1000:.3f} ms CPU per request")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
