@@ -11,7 +11,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from .guard import decode_escapes, keywords
+from .errors import RecueilError
+from .guard import query_words
 
 VOLATILE = {"RAND", "NOW", "UUID", "STRUUID", "BNODE"}
 
@@ -24,8 +25,8 @@ def _key(job: dict) -> tuple:
 
 def cacheable(job: dict) -> bool:
     try:
-        return not (VOLATILE & set(keywords(decode_escapes(job["query"]))))
-    except Exception:  # noqa: BLE001 - an undecodable query is simply not remembered (the engine will say why)
+        return not (VOLATILE & set(query_words(job["query"])))
+    except RecueilError:  # an invalid escape: not remembered (the guard refuses such a query anyway)
         return False
 
 

@@ -45,14 +45,18 @@ def keywords(text: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1024)
-def check_query(text: str, allow_federation: bool = False) -> str:
-    """Return the query if it may run; raise RecueilError (403) for SERVICE, FROM, or any update.
+def query_words(text: str) -> tuple[str, ...]:
+    """keywords() of a query with its escapes decoded, remembered per text: the guard, the query-form
+    check and the answer cache all read them, and presets and pages send the same texts again and
+    again. Raises RecueilError for an invalid escape (not remembered)."""
+    return tuple(keywords(decode_escapes(text)))
 
-    Verdicts of accepted queries are remembered (presets and pages send the same texts again and
-    again); a refused query raises every time."""
+
+def check_query(text: str, allow_federation: bool = False) -> str:
+    """Return the query if it may run; raise RecueilError (403) for SERVICE, FROM, or any update."""
     if "\x00" in text:
         raise RecueilError("the query contains a NUL character", status=400)
-    words = keywords(decode_escapes(text))
+    words = query_words(text)
     updates = sorted(set(words) & UPDATE_WORDS)
     if updates:
         raise RecueilError(f"updates are not allowed on this endpoint (found {', '.join(updates)}); it is read-only", status=403)

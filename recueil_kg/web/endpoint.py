@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template, request
 
 from ..errors import RecueilError
-from ..guard import check_query, decode_escapes, keywords
+from ..guard import check_query, query_words
 from ..namespaces import PREFIXES, dataset_graphs
 from ..results import MEDIA, negotiate
 from .errors import wants_html
@@ -15,7 +15,7 @@ FORMS = {"SELECT": "solutions", "ASK": "solutions", "CONSTRUCT": "graph", "DESCR
 
 
 def query_kind(text: str) -> str:
-    for w in keywords(decode_escapes(text)):
+    for w in query_words(text):
         if w in FORMS:
             return FORMS[w]
     return "solutions"
