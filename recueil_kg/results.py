@@ -110,6 +110,15 @@ def count_rows(body: bytes, fmt: str) -> int:
     raise RecueilError(f"cannot count rows of {fmt!r}")
 
 
+def with_report(body: bytes, extra: dict) -> bytes:
+    """A SPARQL JSON results document with the "recueil" report member put before "results":
+    streaming parsers (pyoxigraph's among them, hence Oxigraph's SERVICE) stop reading after the
+    bindings and refuse anything that follows them. Variable names hold no quote, so the first
+    ',"results":' is the member's."""
+    at = body.index(b',"results":')
+    return body[:at] + b',"recueil":' + json.dumps(extra, ensure_ascii=False, separators=(",", ":")).encode() + body[at:]
+
+
 # ------------------------------------------------------------------ term encodings
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -198,11 +207,9 @@ def serialize_solutions(variables: list[str], rows: list[list], fmt: str, extra:
         memo, keys = {}, [_esc(v) + ":" for v in variables]
         bindings = ",".join("{" + ",".join(k + _json_text(t, memo) for k, t in zip(keys, row) if t is not None) + "}"
                             for row in rows)
-        # the "recueil" member goes before "results": streaming parsers (pyoxigraph's among them) stop
-        # reading after the bindings and refuse anything that follows them
-        meta = "" if extra is None else '"recueil":' + json.dumps(extra, ensure_ascii=False, separators=(",", ":")) + ","
-        return ('{"head":{"vars":[' + ",".join(_esc(v) for v in variables) + "]}," + meta + '"results":{"bindings":['
+        body = ('{"head":{"vars":[' + ",".join(_esc(v) for v in variables) + ']},"results":{"bindings":['
                 + bindings + "]}}").encode()
+        return body if extra is None else with_report(body, extra)
     if fmt == "xml":
         out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
         out += [f"<variable name={quoteattr(v)}/>" for v in variables]

@@ -99,17 +99,17 @@ def _native(store, job: dict, kwargs: dict, t0: float) -> dict | None:
     import pyoxigraph as ox
 
     from .guard import with_limit
-    from .results import count_rows
+    from .results import count_rows, with_report
+    from .sparql import FORMATS
 
     limited = with_limit(job["query"], job["cap"] + 1)
     if limited is None:
         return None
-    form = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML, "tsv": ox.QueryResultsFormat.TSV}[job["format"]]
     try:
         results = store.query(limited, **kwargs)
         if not isinstance(results, ox.QuerySolutions):
             return None
-        body = results.serialize(format=form)
+        body = results.serialize(format=FORMATS[job["format"]])
     except (SyntaxError, OSError, ValueError, RuntimeError):
         return None
     rows = count_rows(body, job["format"])
@@ -120,15 +120,6 @@ def _native(store, job: dict, kwargs: dict, t0: float) -> dict | None:
     if job["format"] == "json" and job.get("extra"):
         body = with_report(body, meta)
     return {"body": body, **meta}
-
-
-def with_report(body: bytes, meta: dict) -> bytes:
-    """pyoxigraph's SPARQL JSON with the "recueil" member put before "results" (variable names hold
-    no quote, so the first ',"results":' is the member's)."""
-    import json
-
-    at = body.index(b',"results":')
-    return body[:at] + b',"recueil":' + json.dumps(meta, separators=(",", ":")).encode() + body[at:]
 
 
 def render(results, job: dict, t0: float) -> dict:

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from recueil_kg.results import serialize_solutions
+from recueil_kg.sparql import FORMATS
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TRICKY = ['plain', 'quote " and \\ backslash', "new\nline\ttab\rreturn", "comma, and \"quoted\"", "accents éàç – “”",
@@ -31,7 +32,7 @@ def test_json_round_trips_through_pyoxigraph_parser():
 @pytest.mark.parametrize("fmt", ["xml", "tsv"])
 def test_other_result_formats_round_trip(fmt):
     body = serialize_solutions(["a", "b"], ROWS, fmt)
-    form = {"xml": ox.QueryResultsFormat.XML, "tsv": ox.QueryResultsFormat.TSV}[fmt]
+    form = FORMATS[fmt]
     parsed = ox.parse_query_results(body, format=form)
     assert [[s["a"], s["b"]] for s in parsed] == ROWS
 
@@ -70,7 +71,7 @@ def test_rows_of_a_native_document_are_counted_exactly(case, fmt):
     from recueil_kg.results import count_rows
 
     store = ox.Store()
-    form = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML, "tsv": ox.QueryResultsFormat.TSV}[fmt]
+    form = FORMATS[fmt]
     expected = sum(1 for _ in store.query(COUNT_CASES[case]))
     assert count_rows(store.query(COUNT_CASES[case]).serialize(format=form), fmt) == expected
 

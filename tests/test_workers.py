@@ -5,6 +5,7 @@ import pyoxigraph as ox
 import pytest
 
 from recueil_kg.namespaces import dataset_graphs
+from recueil_kg.sparql import FORMATS
 from recueil_kg.workers import WorkerPool, execute, holds_at_most, open_store
 
 EX = "http://example.org/"
@@ -71,7 +72,7 @@ def _job(query, fmt, cap, subs=None):
 
 
 def _solutions(body: bytes, fmt: str) -> list:
-    form = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML, "tsv": ox.QueryResultsFormat.TSV}[fmt]
+    form = FORMATS[fmt]
     parsed = ox.parse_query_results(body, format=form)
     names = [v.value for v in parsed.variables]
     return sorted(repr([s[n] for n in names]) for s in parsed)
