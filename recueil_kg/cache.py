@@ -34,8 +34,7 @@ class AnswerCache:
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self.used = 0
-        self.hits = self.misses = 0
-        self._items: OrderedDict[tuple, dict] = OrderedDict()
+        self._items: OrderedDict[tuple, tuple[dict, int]] = OrderedDict()  # key -> (answer, bytes counted)
         self._lock = threading.Lock()
 
     def get(self, job: dict) -> dict | None:
@@ -43,26 +42,24 @@ class AnswerCache:
             return None
         key = _key(job)
         with self._lock:
-            answer = self._items.get(key)
-            if answer is None:
-                self.misses += 1
+            entry = self._items.get(key)
+            if entry is None:
                 return None
             self._items.move_to_end(key)
-            self.hits += 1
-            return answer
+            return entry[0]
 
     def put(self, job: dict, answer: dict) -> None:
-        size = len(answer.get("body", b"")) + len(job["query"])
+        body = answer.get("body", b"")
+        size = len(body) + len(job["query"])
         if self.max_bytes <= 0 or size > self.max_bytes // 4 or "error" in answer or not cacheable(job):
             return
-        if b"_:" in answer.get("body", b"") or b"bnode" in answer.get("body", b""):
+        if b"_:" in body or b"bnode" in body:
             return  # blank node labels are minted per run
         key = _key(job)
         with self._lock:
             if key in self._items:
                 return
-            self._items[key] = answer
+            self._items[key] = (answer, size)
             self.used += size
             while self.used > self.max_bytes and self._items:
-                k, old = self._items.popitem(last=False)
-                self.used -= len(old.get("body", b"")) + len(k[0])
+                self.used -= self._items.popitem(last=False)[1][1]
