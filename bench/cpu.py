@@ -20,6 +20,8 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+import run  # noqa: E402 - the benchmark's own helpers (wait_ready)
 QUERY = "PREFIX rkg: <https://w3id.org/recueil-kg/def#> SELECT (COUNT(*) AS ?n) WHERE { ?e a rkg:Experience }"
 
 
@@ -59,17 +61,7 @@ def main(argv=None) -> int:
     server = subprocess.Popen([sys.executable, "-m", "recueil_kg", "--root", str(ROOT), "serve"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=5)
-                conn.request("GET", "/queries.json")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                if time.time() > deadline or server.poll() is not None:
-                    raise SystemExit("the server did not start") from None
-                time.sleep(0.5)
+        run.wait_ready(args.port, "/queries.json", server)
         workers = [int(x) for x in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()]
         pids = [server.pid, *workers]
         client(args.port, 1, args.query)  # warm up
