@@ -44,8 +44,7 @@ def test_memory_copy_holds_the_same_quads(disk_store, store):
 def test_both_kinds_of_store_answer_the_same(disk_store, in_memory):
     query = ("PREFIX rkg: <https://w3id.org/recueil-kg/def#> "
              "SELECT ?e (COUNT(?f) AS ?n) WHERE { ?e rkg:hasFundingLine ?f } GROUP BY ?e ORDER BY ?e")
-    job = {"query": query, "format": "csv", "cap": 100, "default_graph": dataset_graphs(True),
-           "named_graphs": dataset_graphs(True)}
+    job = _job(query, "csv", 100)
     answer = execute(open_store(disk_store, in_memory), job)
     assert answer["rows"] >= 10
     baseline = execute(ox.Store.read_only(disk_store), job)
@@ -57,8 +56,7 @@ def test_pool_copies_into_memory_only_under_the_limit(disk_store, limit, expecte
     pool = WorkerPool(disk_store, size=1, memory_quads=limit)
     try:
         assert pool.in_memory is expected
-        answer = pool.run({"query": "ASK { ?s ?p ?o }", "format": "json", "cap": 1,
-                           "default_graph": dataset_graphs(True), "named_graphs": dataset_graphs(True)}, 30)
+        answer = pool.run(_job("ASK { ?s ?p ?o }", "json", 1), 30)
         assert b"true" in answer["body"]
     finally:
         pool.close()
