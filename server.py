@@ -1,6 +1,6 @@
 """WSGI entry point: only builds the app (settings come from RECUEIL_* environment variables).
 
-Run it with `recueil-kg serve`, or any WSGI server: `waitress-serve --call server:app_factory`.
+Run it with `recueil-kg serve`, or any WSGI server, e.g. `granian --interface wsgi --factory server:app_factory`.
 """
 from recueil_kg.app import create_app
 

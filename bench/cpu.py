@@ -1,8 +1,9 @@
 """CPU time per request of the server's own processes under load (a diagnostic companion of run.py).
 
 Starts `recueil-kg serve` on a store, sends one query from 8 client processes for a few seconds,
-and prints requests per second and the CPU time (user + system, from /proc/<pid>/stat) that the
-HTTP process and each query worker spent per request.
+and prints requests per second and the CPU time (user + system, from /proc/<pid>/stat) that each
+of its processes spent per request: Granian's main process, its HTTP processes (which run the app)
+and their query workers.
 
     .venv/bin/python bench/cpu.py --store build/store                 # answer cache off
     .venv/bin/python bench/cpu.py --store build/store --cache         # answer cache on (the default of the app)
@@ -29,6 +30,21 @@ def cpu_seconds(pid: int) -> float:
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def descendants(pid: int) -> dict[int, int]:
+    """The process and everything it started, each with its depth in the tree (0 for `pid`)."""
+    out, todo = {pid: 0}, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            children = [int(c) for t in Path(f"/proc/{p}/task").iterdir() for c in (t / "children").read_text().split()]
+        except OSError:
+            continue
+        for c in children:
+            out[c] = out[p] + 1
+        todo += children
+    return out
 
 
 def client(port: int, seconds: float, query: str) -> int:
@@ -62,8 +78,8 @@ def main(argv=None) -> int:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         run.wait_ready(args.port, "/queries.json", server)
-        workers = [int(x) for x in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()]
-        pids = [server.pid, *workers]
+        depth = descendants(server.pid)
+        pids = list(depth)
         client(args.port, 1, args.query)  # warm up
         before = {p: cpu_seconds(p) for p in pids}
         t0 = time.time()
@@ -75,9 +91,13 @@ def main(argv=None) -> int:
         server.terminate()
         server.wait(10)
     print(f"{done / elapsed:.1f} requests/s ({done} in {elapsed:.1f} s, {args.clients} clients, answer cache {'on' if args.cache else 'off'})")
+    roles = {0: "main process", 1: "HTTP process", 2: "query worker"}  # (depth 2 also holds multiprocessing's resource tracker)
+    total = 0.0
     for p in pids:
-        role = "HTTP process" if p == server.pid else f"child {p}"  # the query workers (and multiprocessing's resource tracker)
-        print(f"  {role:<16} {(after[p] - before[p]) / done * 1000:.3f} ms CPU per request")
+        ms = (after[p] - before[p]) / done * 1000
+        total += ms
+        print(f"  {roles.get(depth[p], 'process')} {p:<8} {ms:.3f} ms CPU per request")
+    print(f"  all server processes  {total:.3f} ms CPU per request")
     return 0
 
 

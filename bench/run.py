@@ -9,7 +9,7 @@ In one run, on one on-disk store (the real build, or the synthetic store from be
                by pyoxigraph's own serialiser (SPARQL JSON, or N-Triples for graph results);
    * execute:  the app's worker function recueil_kg.workers.execute() in this process (the engine +
                the app's own result serialisation, without HTTP and without the worker pipe);
-   * endpoint: HTTP requests to `recueil-kg serve` (waitress, worker processes) on 127.0.0.1,
+   * endpoint: HTTP requests to `recueil-kg serve` (Granian, query worker processes) on 127.0.0.1,
                presets through /queries/<id>.json, other queries through POST /sparql;
    * sparql:   (presets only) the same preset sent to POST /sparql with its parameters written in
                as a VALUES block, i.e. without the preset route's own work;
@@ -276,6 +276,8 @@ def start_ours(store: Path, args, logs: Path, port: int, cache: bool) -> dict:
                RECUEIL_HOST="127.0.0.1", RECUEIL_PORT=str(port))
     if args.workers:
         env["RECUEIL_WORKERS"] = str(args.workers)
+    if args.processes:
+        env["RECUEIL_PROCESSES"] = str(args.processes)
     env["RECUEIL_MEMORY_QUADS"] = str(args.memory_quads if args.in_memory else 0)
     if not cache:
         env["RECUEIL_CACHE_BYTES"] = "0"
@@ -584,7 +586,7 @@ def machine() -> dict:
     except OSError:
         oxv = "?"
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "pyoxigraph": ox.__version__,
-            "oxigraph server": oxv, "flask": version("flask"), "waitress": version("waitress")}
+            "oxigraph server": oxv, "flask": version("flask"), "granian": version("granian")}
 
 
 def app_version(app_dir: Path) -> str:
@@ -609,7 +611,8 @@ def report(doc: dict) -> str:
     L.append("")
     L.append(f"{meta['date']} · {meta['machine']['cpu']} ({meta['machine']['cores']} cores) · Python {meta['machine']['python']} · "
              f"pyoxigraph {meta['machine']['pyoxigraph']} · {meta['machine']['oxigraph server']} · "
-             f"server: waitress, {meta['config']['workers']} workers, {meta['config']['threads']} threads, row cap {meta['config']['row_cap']}, "
+             f"server: {'Granian, ' + str(meta['config']['processes']) + ' processes × ' if meta['config'].get('processes') else 'waitress, '}"
+             f"{meta['config']['threads']} threads, {meta['config']['workers']} query workers{' each' if meta['config'].get('processes') else ''}, row cap {meta['config']['row_cap']}, "
              f"deadline {meta['config']['deadline']} s · app {meta['app']} · {meta['warmup']} warm-up + {meta['reps']} timed runs per cell"
              + (f" (fewer for slow cells: {meta['cell_budget_s']:g} s budget per cell, at least 3)" if meta.get("cell_budget_s") else "")
              + f" · raw column: dataset as {'the union default graph' if meta.get('raw_dataset') == 'union' else 'the list of the four graphs'}"
@@ -729,6 +732,7 @@ def main(argv=None) -> int:
     ap.add_argument("--row-cap", type=int, default=1_000_000, help="RECUEIL_ROW_CAP for the server (default 1000000)")
     ap.add_argument("--deadline", type=float, default=120, help="RECUEIL_DEADLINE for the server (default 120)")
     ap.add_argument("--workers", type=int, help="RECUEIL_WORKERS (default: the app's default)")
+    ap.add_argument("--processes", type=int, help="RECUEIL_PROCESSES (default: the app's default)")
     ap.add_argument("--port", type=int, help="port of recueil-kg serve (default: a free one)")
     ap.add_argument("--oxigraph-port", type=int, help="port of oxigraph serve-read-only (default: a free one)")
     ap.add_argument("--clients", type=int, default=8, help="concurrent clients for throughput (default 8)")
@@ -785,7 +789,8 @@ def main(argv=None) -> int:
 
     from recueil_kg import config as config_mod
 
-    cfg = config_mod.load({"ROW_CAP": args.row_cap, "DEADLINE": args.deadline, **({"WORKERS": args.workers} if args.workers else {})},
+    cfg = config_mod.load({"ROW_CAP": args.row_cap, "DEADLINE": args.deadline, **({"WORKERS": args.workers} if args.workers else {}),
+                           **({"PROCESSES": args.processes} if args.processes else {})},
                           environ={})
     specs, skipped = build_specs(args.row_cap)
     if args.only:
@@ -822,7 +827,7 @@ def main(argv=None) -> int:
                     "reps": args.reps, "warmup": args.warmup, "cell_budget_s": args.cell_budget, "raw_dataset": args.raw_dataset, "oxigraph_union": args.oxigraph_union,
                     "in_memory": args.in_memory,
                     "oxigraph_timeout_s": args.oxigraph_timeout, "loadavg": loadavg, "app": app_version(app_dir),
-                    "config": {"workers": cfg["WORKERS"], "threads": cfg["THREADS"], "row_cap": args.row_cap, "deadline": args.deadline}}}
+                    "config": {"processes": cfg["PROCESSES"], "workers": cfg["WORKERS"], "threads": cfg["THREADS"], "row_cap": args.row_cap, "deadline": args.deadline}}}
     doc["targets"] = targets(doc)
     md = report(doc)
     results_dir.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import atexit
-import logging
 
 from flask import Flask
 
@@ -36,7 +35,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(endpoint.bp)
     app.register_blueprint(presets_bp.bp)
     app.register_blueprint(api.bp)
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     return app
 
 

@@ -163,22 +163,16 @@ def cmd_add(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    import waitress
-
-    from .app import create_app
+    from .serving import serve
 
     overrides = {"ROOT": str(_root(args))}
     if args.data:
-        overrides["DATA_DIR"] = args.data
+        overrides["DATA_DIR"] = str(Path(args.data).resolve())
     if args.host:
         overrides["HOST"] = args.host
     if args.port:
         overrides["PORT"] = args.port
-    app = create_app(overrides)
-    cfg = app.extensions["recueil"]["config"]
-    print(f"recueil-kg on http://{cfg['HOST']}:{cfg['PORT']}/ (store {cfg['STORE']}, deadline {cfg['DEADLINE']:g} s, row cap {cfg['ROW_CAP']})", file=sys.stderr)
-    waitress.serve(app, host=cfg["HOST"], port=cfg["PORT"], threads=cfg["THREADS"], ident="recueil-kg")
-    return 0
+    return serve(overrides)
 
 
 def cmd_push(args) -> int:
@@ -224,7 +218,7 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--param", action="append", metavar="NAME=VALUE", help="a preset parameter (repeat for several; lists repeat the name)")
     q.add_argument("--allow-federation", action="store_true", help="let a preset or query use SERVICE (reaches the network)")
     q.set_defaults(func=cmd_query)
-    s = sub.add_parser("serve", help="run the web server (SPARQL endpoint, presets, API) under waitress")
+    s = sub.add_parser("serve", help="run the web server (SPARQL endpoint, presets, API) under Granian")
     s.add_argument("--host", help="address to listen on (default RECUEIL_HOST or 127.0.0.1)")
     s.add_argument("--port", type=int, help="port (default RECUEIL_PORT or 8000)")
     s.set_defaults(func=cmd_serve)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .errors import RecueilError
+
 DEFAULTS: dict = {
     "ROOT": ".",                     # project folder (ontology/, data/, queries/)
     "DATA_DIR": None,                # data folder; default ROOT/data
@@ -23,9 +25,10 @@ DEFAULTS: dict = {
     "CACHE_BYTES": 64 * 2**20,       # answers remembered by the embedded store, at most this many bytes (0: none)
     "MAX_QUERY_BYTES": 100_000,      # larger request bodies get 413
     "MAX_URL_BYTES": 16_384,         # longer URLs get 414
-    "THREADS": 8,                    # WSGI server threads
+    "PROCESSES": 2,                  # HTTP server processes of `recueil-kg serve` (each with its own query workers)
+    "THREADS": 4,                    # threads per HTTP server process that run the app
 }
-INT_KEYS = {"PORT", "ROW_CAP", "WORKERS", "MEMORY_QUADS", "CACHE_BYTES", "MAX_QUERY_BYTES", "MAX_URL_BYTES", "THREADS"}
+INT_KEYS = {"PORT", "ROW_CAP", "WORKERS", "MEMORY_QUADS", "CACHE_BYTES", "MAX_QUERY_BYTES", "MAX_URL_BYTES", "PROCESSES", "THREADS"}
 FLOAT_KEYS = {"DEADLINE", "REMOTE_TIMEOUT_MARGIN"}
 
 
@@ -36,10 +39,12 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         if f"RECUEIL_{key}" in env:
             cfg[key] = env[f"RECUEIL_{key}"]
     cfg.update(overrides or {})
-    for key in INT_KEYS:
-        cfg[key] = int(cfg[key])
-    for key in FLOAT_KEYS:
-        cfg[key] = float(cfg[key])
+    for keys, kind in ((INT_KEYS, int), (FLOAT_KEYS, float)):
+        for key in keys:
+            try:
+                cfg[key] = kind(cfg[key])
+            except (TypeError, ValueError):
+                raise RecueilError(f"expected {'an integer' if kind is int else 'a number'}, not {cfg[key]!r}", where=f"RECUEIL_{key}") from None
     root = Path(cfg["ROOT"]).resolve()
     cfg["ROOT"] = root
     cfg["DATA_DIR"] = Path(cfg["DATA_DIR"]).resolve() if cfg["DATA_DIR"] else root / "data"
@@ -47,7 +52,7 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
     cfg["RELEASE_DIR"] = Path(cfg["RELEASE_DIR"]).resolve() if cfg["RELEASE_DIR"] else cfg["BUILD_DIR"] / "release"
     cfg["STORE_PATH"] = Path(cfg["STORE_PATH"]).resolve() if cfg["STORE_PATH"] else None
     if cfg["STORE"] not in ("embedded", "remote"):
-        raise ValueError(f"RECUEIL_STORE must be 'embedded' or 'remote', not {cfg['STORE']!r}")
+        raise RecueilError(f"expected 'embedded' or 'remote', not {cfg['STORE']!r}", where="RECUEIL_STORE")
     if cfg["STORE"] == "remote" and not cfg["REMOTE_QUERY_URL"]:
-        raise ValueError("RECUEIL_STORE=remote needs RECUEIL_REMOTE_QUERY_URL")
+        raise RecueilError("RECUEIL_STORE=remote needs the remote store's query URL", where="RECUEIL_REMOTE_QUERY_URL")
     return cfg

@@ -186,21 +186,24 @@ def open_store(store_path: str, in_memory: bool):
     return memory
 
 
-def _exit_with_parent(parent: int) -> None:
-    """Ends this worker when the server process is gone, even in the middle of a query (pyoxigraph
-    releases the GIL while it evaluates, so this thread keeps running)."""
+def exit_with_parent() -> None:
+    """End this process within half a second of its parent's end, whatever it is doing (a thread
+    watches; pyoxigraph releases the GIL while it evaluates, so the thread runs even mid-query)."""
     import os
 
-    while True:
-        time.sleep(0.5)
-        if os.getppid() != parent:
-            os._exit(0)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _worker_main(conn, store_path: str, in_memory: bool = False) -> None:
-    import os
-
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    exit_with_parent()
     store = open_store(store_path, in_memory)
     while True:
         try:

@@ -56,10 +56,11 @@ def app():
 
 @pytest.fixture(scope="session")
 def live_site(app):
-    """The shared web app served over HTTP on 127.0.0.1 (waitress in a thread), for real clients."""
+    """`recueil-kg serve` on the real data, on 127.0.0.1, for real clients and the browser (the shared
+    app built the store first: the server is given that store, so nothing builds it twice at once)."""
     from .live import LiveServer
 
-    server = LiveServer(app)
+    server = LiveServer({"STORE_PATH": app.extensions["recueil"]["backend"].path})
     yield server
     server.stop()
 

@@ -1,7 +1,7 @@
 """Real SPARQL clients against the live app on the real data: SPARQLWrapper and rdflib's SPARQLStore.
 
 One server for the module: the app with {"ROOT": project root} (it builds build/store when the
-sources changed), under waitress on 127.0.0.1. The answers checked are facts of the booklet: 17
+sources changed), served by `recueil-kg serve` on 127.0.0.1. The answers checked are facts of the booklet: 17
 experiences, and the experience "usine-vivante" is located in the commune 26108.
 """
 from __future__ import annotations

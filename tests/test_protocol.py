@@ -10,7 +10,7 @@ nothing was written.
 A few rows marked `own_` are not in the W3C manifest; they pin down the dataset rules the W3C rows
 leave open (a graph not named is not visible, the service's own default dataset, negotiation).
 
-The server is the real app under waitress on 127.0.0.1, serving a small on-disk pyoxigraph store made
+The server is `recueil-kg serve` itself (Granian) on 127.0.0.1, serving a small on-disk pyoxigraph store made
 here: three named graphs <…/data1.rdf>, <…/data2.rdf>, <…/data3.rdf>, each describing itself as a
 foaf:Document (plus a title and a position), and one triple in the service's asserted graph.
 Differences from the W3C text: the endpoint lives at /sparql (not /sparql/), and a request whose
@@ -30,9 +30,6 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from recueil_kg.app import close_app, create_app
-
-from .conftest import ROOT
 from .live import LiveServer, Reply
 
 KASEI = "http://kasei.us/2009/09/sparql/data/"
@@ -306,11 +303,9 @@ def fixture_store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def live(fixture_store):
-    app = create_app({"ROOT": str(ROOT), "STORE_PATH": str(fixture_store)})
-    server = LiveServer(app)
+    server = LiveServer({"STORE_PATH": fixture_store})
     yield server
     server.stop()
-    close_app(app)
 
 
 # ------------------------------------------------------------------ sending and checking
