@@ -7,6 +7,7 @@ and their query workers.
 
     .venv/bin/python bench/cpu.py --store build/store                 # answer cache off
     .venv/bin/python bench/cpu.py --store build/store --cache         # answer cache on (the default of the app)
+    .venv/bin/python bench/cpu.py --store build/store --mix           # run.py's 24 queries instead of one
 """
 from __future__ import annotations
 
@@ -47,17 +48,16 @@ def descendants(pid: int) -> dict[int, int]:
     return out
 
 
-def client(port: int, seconds: float, query: str) -> int:
-    body = urllib.parse.urlencode({"query": query})
+def client(port: int, seconds: float, requests: list, offset: int) -> int:
     conn = http.client.HTTPConnection("127.0.0.1", port)
     end, done = time.time() + seconds, 0
     while time.time() < end:
-        conn.request("POST", "/sparql", body=body, headers={"Content-Type": "application/x-www-form-urlencoded",
-                                                            "Accept": "application/sparql-results+json"})
+        method, path, body, headers = requests[(offset + done) % len(requests)]
+        conn.request(method, path, body=body, headers=headers)
         resp = conn.getresponse()
         resp.read()
         if resp.status != 200:
-            raise SystemExit(f"HTTP {resp.status}")
+            raise SystemExit(f"HTTP {resp.status} for {path} {body!r:.200}")
         done += 1
     return done
 
@@ -70,8 +70,16 @@ def main(argv=None) -> int:
     ap.add_argument("--seconds", type=float, default=8)
     ap.add_argument("--port", type=int, default=8799)
     ap.add_argument("--query", default=QUERY)
+    ap.add_argument("--mix", action="store_true", help="cycle through run.py's 24 queries (POST /sparql) instead of --query")
     args = ap.parse_args(argv)
-    env = dict(os.environ, RECUEIL_STORE_PATH=str(Path(args.store).resolve()), RECUEIL_PORT=str(args.port), RECUEIL_HOST="127.0.0.1")
+    cap = 1_000_000
+    if args.mix:
+        requests = [run.ours_request(spec, "sparql") for spec in run.build_specs(cap)[0]]
+    else:
+        requests = [("POST", "/sparql", urllib.parse.urlencode({"query": args.query}).encode(),
+                     {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})]
+    env = dict(os.environ, RECUEIL_STORE_PATH=str(Path(args.store).resolve()), RECUEIL_PORT=str(args.port), RECUEIL_HOST="127.0.0.1",
+               RECUEIL_ROW_CAP=str(cap))
     if not args.cache:
         env["RECUEIL_CACHE_BYTES"] = "0"
     server = subprocess.Popen([sys.executable, "-m", "recueil_kg", "--root", str(ROOT), "serve"], env=env,
@@ -80,17 +88,20 @@ def main(argv=None) -> int:
         run.wait_ready(args.port, "/queries.json", server)
         depth = descendants(server.pid)
         pids = list(depth)
-        client(args.port, 1, args.query)  # warm up
+        for k in range(len(requests)):  # warm up: every request once
+            client(args.port, 0.001, requests, k)
         before = {p: cpu_seconds(p) for p in pids}
         t0 = time.time()
         with mp.Pool(args.clients) as pool:
-            done = sum(pool.starmap(client, [(args.port, args.seconds, args.query)] * args.clients))
+            done = sum(pool.starmap(client, [(args.port, args.seconds, requests, k * len(requests) // args.clients)
+                                             for k in range(args.clients)]))
         elapsed = time.time() - t0
         after = {p: cpu_seconds(p) for p in pids}
     finally:
         server.terminate()
         server.wait(10)
-    print(f"{done / elapsed:.1f} requests/s ({done} in {elapsed:.1f} s, {args.clients} clients, answer cache {'on' if args.cache else 'off'})")
+    print(f"{done / elapsed:.1f} requests/s ({done} in {elapsed:.1f} s, {args.clients} clients, {len(requests)} distinct requests, "
+          f"answer cache {'on' if args.cache else 'off'})")
     roles = {0: "main process", 1: "HTTP process", 2: "query worker"}  # (depth 2 also holds multiprocessing's resource tracker)
     total = 0.0
     for p in pids:
