@@ -23,6 +23,9 @@ def prepare(overrides: dict) -> dict:
     for key, value in overrides.items():
         os.environ[f"RECUEIL_{key}"] = str(value)
     cfg = config_mod.load()
+    for key, low, high in (("PORT", 0, 65535), ("PROCESSES", 1, 256), ("THREADS", 1, 1024), ("WORKERS", 1, 256)):
+        if not low <= cfg[key] <= high:
+            raise RecueilError(f"expected a number from {low} to {high}, not {cfg[key]}", where=f"RECUEIL_{key}")
     if cfg["STORE"] == "embedded":
         if cfg["STORE_PATH"]:
             if not cfg["STORE_PATH"].is_dir():

@@ -104,7 +104,9 @@ def test_killing_the_server_outright_leaves_no_orphan(store_path):
     ({"RECUEIL_STORE_PATH": "/nonexistent/store"}, "RECUEIL_STORE_PATH=/nonexistent/store: not a store directory"),
     ({"RECUEIL_STORE": "cloud"}, "RECUEIL_STORE: expected 'embedded' or 'remote'"),
     ({"RECUEIL_DEADLINE": "soon"}, "RECUEIL_DEADLINE: expected a number"),
-], ids=["port", "store-path", "store", "deadline"])
+    ({"RECUEIL_PORT": "70000"}, "RECUEIL_PORT: expected a number from 0 to 65535, not 70000"),
+    ({"RECUEIL_PROCESSES": "0"}, "RECUEIL_PROCESSES: expected a number from 1 to 256, not 0"),
+], ids=["port", "store-path", "store", "deadline", "port-range", "processes"])
 def test_a_bad_setting_is_named_and_nothing_starts(settings, named):
     env = {k: v for k, v in os.environ.items() if not k.startswith("RECUEIL_")}
     done = subprocess.run([sys.executable, "-m", "recueil_kg", "--root", str(ROOT), "serve"], env={**env, **settings},
