@@ -17,15 +17,10 @@ class EmbeddedBackend:
     name = "embedded"
 
     def __init__(self, cfg: dict):
-        from .store import ensure_store
+        from .store import served_store
         from .workers import WorkerPool
 
-        if cfg["STORE_PATH"]:
-            if not cfg["STORE_PATH"].is_dir():
-                raise RecueilError("RECUEIL_STORE_PATH is not a store directory", where=str(cfg["STORE_PATH"]))
-            self.path = cfg["STORE_PATH"]
-        else:
-            self.path = ensure_store(cfg["ROOT"], cfg["BUILD_DIR"], cfg["DATA_DIR"] if cfg["DATA_DIR"] != cfg["ROOT"] / "data" else None)
+        self.path = served_store(cfg)
         self.pool = WorkerPool(str(self.path), cfg["WORKERS"], cfg["MEMORY_QUADS"])
         self.cache = AnswerCache(cfg["CACHE_BYTES"])
 

@@ -19,7 +19,7 @@ from .errors import RecueilError
 
 def prepare(overrides: dict) -> dict:
     """Put `overrides` into the environment the server processes inherit, check the settings and
-    make sure the embedded store exists; return the settings."""
+    make sure the embedded store exists (its path joins that environment); return the settings."""
     for key, value in overrides.items():
         os.environ[f"RECUEIL_{key}"] = str(value)
     cfg = config_mod.load()
@@ -27,13 +27,10 @@ def prepare(overrides: dict) -> dict:
         if not low <= cfg[key] <= high:
             raise RecueilError(f"expected a number from {low} to {high}, not {cfg[key]}", where=f"RECUEIL_{key}")
     if cfg["STORE"] == "embedded":
-        if cfg["STORE_PATH"]:
-            if not cfg["STORE_PATH"].is_dir():
-                raise RecueilError("not a store directory", where=f"RECUEIL_STORE_PATH={cfg['STORE_PATH']}")
-        else:
-            from .store import ensure_store
+        from .store import served_store
 
-            ensure_store(cfg["ROOT"], cfg["BUILD_DIR"], cfg["DATA_DIR"] if cfg["DATA_DIR"] != cfg["ROOT"] / "data" else None)
+        # the processes serve this very store: none of them fingerprints the sources or builds again
+        os.environ["RECUEIL_STORE_PATH"] = str(served_store(cfg))
     _check_address(cfg["HOST"], cfg["PORT"])
     return cfg
 

@@ -88,3 +88,13 @@ def ensure_store(root: Path, build_dir: Path, data_dir: Path | None = None) -> P
     tmp.rename(target)
     shutil.rmtree(old, ignore_errors=True)
     return target
+
+
+def served_store(cfg: dict) -> Path:
+    """The on-disk store the embedded backend serves: RECUEIL_STORE_PATH when set (it must be a store
+    directory), else build/store, built or rebuilt here when a source changed."""
+    if cfg["STORE_PATH"]:
+        if not cfg["STORE_PATH"].is_dir():
+            raise RecueilError("not a store directory", where=f"RECUEIL_STORE_PATH={cfg['STORE_PATH']}")
+        return cfg["STORE_PATH"]
+    return ensure_store(cfg["ROOT"], cfg["BUILD_DIR"], cfg["DATA_DIR"] if cfg["DATA_DIR"] != cfg["ROOT"] / "data" else None)

@@ -125,6 +125,18 @@ def test_a_port_in_use_is_named(store_path):
         port = taken.getsockname()[1]
         env = {k: v for k, v in os.environ.items() if not k.startswith("RECUEIL_")}
         done = subprocess.run([sys.executable, "-m", "recueil_kg", "--root", str(ROOT), "serve", "--port", str(port)],
-                              env={**env, "RECUEIL_STORE_PATH": str(store_path)}, capture_output=True, text=True, timeout=120)
+                              env={**env, "RECUEIL_STORE_PATH": str(store_path)}, capture_output=True, text=True, timeout=120,
+                              check=False)
     assert done.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_server_processes_are_given_the_store_prepared_once(app, monkeypatch):
+    """`serve` builds or checks build/store before any process starts and hands them its path, so that
+    none of them fingerprints the sources or builds the store again."""
+    from recueil_kg.serving import prepare
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECUEIL_")}
+    monkeypatch.setattr(os, "environ", env)  # what prepare writes stays in this copy
+    cfg = prepare({"ROOT": str(ROOT), "PORT": free_port()})
+    assert env["RECUEIL_STORE_PATH"] == str(app.extensions["recueil"]["backend"].path) == str(cfg["BUILD_DIR"] / "store")
