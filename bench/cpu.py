@@ -23,7 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-import run  # noqa: E402 - the benchmark's own helpers (wait_ready)
+import run  # the benchmark's own helpers (wait_ready, build_specs, ours_request)
+
 QUERY = "PREFIX rkg: <https://w3id.org/recueil-kg/def#> SELECT (COUNT(*) AS ?n) WHERE { ?e a rkg:Experience }"
 
 

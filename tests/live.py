@@ -52,7 +52,7 @@ class LiveServer:
         self.settings = {f"RECUEIL_{k}": str(v) for k, v in (settings or {}).items()}
         for attempt in range(attempts):
             self.port = free_port()
-            self.log = tempfile.TemporaryFile()
+            self.log = tempfile.TemporaryFile()  # noqa: SIM115 - read by output() for the server's whole life
             env = {k: v for k, v in os.environ.items() if not k.startswith("RECUEIL_")}
             env.update(self.settings, RECUEIL_HOST="127.0.0.1")
             self.process = subprocess.Popen([sys.executable, "-m", "recueil_kg", "--root", str(ROOT), "serve", "--port", str(self.port)],
