@@ -17,6 +17,7 @@ PREFIX prog: <https://w3id.org/recueil-kg/id/concept/programme/>
 PREFIX theme: <https://w3id.org/recueil-kg/id/concept/theme/>
 PREFIX anim: <https://w3id.org/recueil-kg/id/concept/animation/>
 PREFIX fstatus: <https://w3id.org/recueil-kg/id/concept/funding-status/>
+PREFIX tech: <https://w3id.org/recueil-kg/id/concept/tech/>
 """
 
 
@@ -65,6 +66,26 @@ def test_applied_for_is_not_granted(store, exp_id, programme):
     rows = list(run(store, P + f"""SELECT ?s WHERE {{ exp:{exp_id} rkg:hasFundingLine ?f .
         ?f rkg:programme prog:{programme} ; rkg:fundingStatus ?s }}"""))
     assert rows and all(r["s"].value.endswith("/applied-for") for r in rows)
+
+
+NOT_USED = [(e, t) for e, ts in sorted(FACTS["technologies_not_used"].items()) for t in ts]
+
+
+@pytest.mark.parametrize("exp_id,tech", NOT_USED, ids=[f"{e}-{t}" for e, t in NOT_USED])
+def test_technology_of_the_context_or_plans_only_is_not_the_experiences(store, exp_id, tech):
+    assert not bool(run(store, P + f"ASK {{ exp:{exp_id} rkg:usesTechnology tech:{tech} }}"))
+
+
+def test_no_experience_technology_comes_from_its_context_or_plans_alone(store):
+    """A technology the experience's context facts or planned steps name, and none of its other
+    statements, belongs to the carrier's other work or to the future, not to the experience."""
+    rows = run(store, P + """SELECT ?e ?t WHERE {
+      ?e a rkg:Experience ; rkg:usesTechnology ?t ; rkg:hasContextFact|rkg:hasPlannedStep ?aside .
+      ?aside rkg:usesTechnology ?t .
+      FILTER NOT EXISTS { ?e ?has ?s . ?s rkg:usesTechnology ?t .
+                          FILTER(?has NOT IN (rkg:hasContextFact, rkg:hasPlannedStep, rkg:hasStatement)) }
+    }""")
+    assert [(r["e"].value, r["t"].value) for r in rows] == []
 
 
 def test_volunteer_animation(store):
