@@ -8,7 +8,8 @@ from flask import Flask
 from . import config as config_mod
 from .backend import make_backend
 from .presets import load_presets
-from .web import api, catalog, endpoint, errors, explore, i18n, pages, presets as presets_bp
+from .web import api, catalog, endpoint, errors, explore, i18n, pages
+from .web import presets as presets_bp
 from .web.catalogue import Catalogue
 
 

@@ -19,7 +19,7 @@ _LEXEMES = re.compile(
     r"|(?P<comment>#[^\n]*)"
     r"|(?P<word>[?$]?[A-Za-z_][\w-]*(?::[\w.-]*)?|:[\w.-]*)"
     r"|(?P<other>.)",
-    re.S,
+    re.DOTALL,
 )
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING"}
 

@@ -64,7 +64,7 @@ def _header(path: Path, text: str) -> dict:
     lines = []
     for line in text.splitlines():
         if line.startswith("#+"):
-            lines.append(line[2:][1:] if line[2:].startswith(" ") else line[2:])
+            lines.append(line[2:].removeprefix(" "))
         elif line.strip() and not line.startswith("#"):
             break
     if not lines:
@@ -109,7 +109,7 @@ def load_preset(path: Path) -> Preset:
                             cls=expand(spec["class"]) if spec.get("class") else None,
                             minimum=spec.get("min"), maximum=spec.get("max")))
     body = "\n".join(l for l in text.splitlines() if not l.startswith("#+"))
-    words = re.findall(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.sub(r"#[^\n]*|<[^>]*>|\"[^\"]*\"", " ", body), re.I)
+    words = re.findall(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.sub(r"#[^\n]*|<[^>]*>|\"[^\"]*\"", " ", body), re.IGNORECASE)
     form = {"select": "select", "ask": "ask"}.get(words[0].lower(), "graph") if words else "select"
     return Preset(pid, path, meta["title"], meta["description"], list(meta.get("tags") or []), body, params,
                   meta.get("page_size"), bool(meta.get("federated", False)), form)
@@ -215,7 +215,7 @@ def bind(preset: Preset, values: dict) -> tuple[dict, list[tuple[str, list]]]:
 
 
 def values_marker(name: str) -> re.Pattern:
-    return re.compile(rf"^[ \t]*#[ \t]*VALUES[ \t]+\?{name}[ \t]*$", re.M)
+    return re.compile(rf"^[ \t]*#[ \t]*VALUES[ \t]+\?{name}[ \t]*$", re.MULTILINE)
 
 
 def with_values(query: str, lists: list[tuple[str, list]]) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from .errors import RecueilError
-from .namespaces import GEO, ID, IGEO, PREFIXES, RKG, SECTION, SRC, TERR, WGS84, DCTERMS
+from .namespaces import DCTERMS, GEO, ID, IGEO, PREFIXES, RKG, SECTION, SRC, TERR, WGS84
 
 SECTION_TYPES = {  # key in sections.tsv -> section concepts
     "lead": ["lead"], "context": ["context"], "objectives": ["objectives"], "description": ["description"],
@@ -56,7 +56,7 @@ def parse_turtle(path: Path, text: str | None = None) -> Graph:
         raise RecueilError(f"not UTF-8 text ({e.reason} at byte {e.start})", where=str(path)) from None
     except OSError as e:
         raise RecueilError(f"cannot read: {e.strerror}", where=str(path)) from None
-    except Exception as e:  # rdflib raises several types for syntax errors
+    except Exception as e:  # noqa: BLE001 - rdflib raises several types for syntax errors
         line = getattr(e, "lines", None)
         msg = str(e)
         m = re.search(r"at line (\d+)", msg)
@@ -187,4 +187,4 @@ def read_sources(root: Path, data_dir: Path | None = None) -> Sources:
     return src
 
 
-__all__ = ["Sources", "read_sources", "parse_turtle", "turtle_files", "BOOKLET", "ID", "TERR"]
+__all__ = ["BOOKLET", "ID", "TERR", "Sources", "parse_turtle", "read_sources", "turtle_files"]

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import json
+import os
 import time
 from pathlib import Path
 

@@ -91,7 +91,7 @@ def validate(data: Graph, shapes: Graph, ontology: Graph, violations_dir: Path |
     work += ontology
     for prefix, ns in PREFIXES.items():
         work.bind(prefix, ns, replace=True)
-    conforms, results_graph, _ = shacl_validate(work, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    _, results_graph, _ = shacl_validate(work, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
     sources = sources or {}
     texts = {p: p.read_text(encoding="utf-8") for p in sources}
     results: list[Result] = []

@@ -214,7 +214,7 @@ def _worker_main(conn, store_path: str, in_memory: bool = False) -> None:
             return
         try:
             answer = execute(store, job)
-        except Exception as e:  # never let a worker die silently on a bad job
+        except Exception as e:  # noqa: BLE001 - never let a worker die silently on a bad job
             answer = {"error": f"internal query error: {type(e).__name__}: {e}", "status": 500}
         try:
             conn.send(answer)

@@ -24,8 +24,9 @@ def main(path):
         concepts.parse(f)
     onto = rdflib.Graph().parse("ontology/recueil.ttl")
     terms = set(onto.subjects())
-    sections = {f"{BASE}source/{r['experience']}.{r['section']}" for r in csv.DictReader(open("data/sources/sections.tsv"), delimiter="\t")}
-    sections |= {f"{BASE}source/{r['experience']}" for r in csv.DictReader(open("data/sources/sections.tsv"), delimiter="\t")}
+    with open("data/sources/sections.tsv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    sections = {f"{BASE}source/{r['experience']}.{r['section']}" for r in rows} | {f"{BASE}source/{r['experience']}" for r in rows}
     defined = set(g.subjects(RDF.type, None)) | set(concepts.subjects(RDF.type, None))
     for s, p, o in g:
         for t in (p, o) if isinstance(o, URIRef) else (p,):
@@ -36,7 +37,7 @@ def main(path):
                 problems.append(f"unknown concept {t}")
             if t.startswith(BASE + "source/") and t not in sections:
                 problems.append(f"unknown source section {t}")
-            if (t.startswith(BASE + "node/") or t.startswith(BASE + "agent/")) and URIRef(t) not in defined:
+            if t.startswith((BASE + "node/", BASE + "agent/")) and URIRef(t) not in defined:
                 problems.append(f"referenced but not defined here or in organisations.ttl: {t}")
         if isinstance(o, rdflib.Literal) and re.search(r"[\w.-]+@[\w-]+\.\w+|\b0\d([ .]?\d\d){4}\b", str(o)):
             problems.append(f"personal e-mail or phone in literal of {s}")

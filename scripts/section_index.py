@@ -6,6 +6,7 @@ Run: python scripts/section_index.py ../shared/recueil/recueil-2018.txt
 import re
 import sys
 import unicodedata
+from pathlib import Path
 
 EXPERIENCES = [  # id, number, first page, first line, last line (from the recueil README)
     ("usine-vivante", 1, 9, 353, 552),
@@ -57,7 +58,7 @@ def norm(s: str) -> str:
 
 
 def main(path: str) -> None:
-    lines = open(path, encoding="utf-8").read().split("\n")
+    lines = Path(path).read_text(encoding="utf-8").split("\n")
     print("experience\tsection\tfirst_line\tlast_line\tpage_estimate\tfirst_page\tlast_page")
     for i, (eid, _num, page, first, last) in enumerate(EXPERIENCES):
         last_page = (EXPERIENCES[i + 1][2] if i + 1 < len(EXPERIENCES) else NEXT_PAGE) - 1

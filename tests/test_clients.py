@@ -15,7 +15,6 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, RDFXML, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-
 from .live import LiveServer
 
 RKG = rdflib.Namespace("https://w3id.org/recueil-kg/def#")

@@ -262,7 +262,7 @@ def test_guard_alone_would_be_needed(tmp_path, listener):
     port, hits = listener
     try:
         list(ox.Store().query(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"))
-    except Exception:
+    except (OSError, RuntimeError, ValueError):  # the fake listener answers nothing SPARQL can read
         pass
     assert hits, "pyoxigraph did not connect: this test no longer proves the guard is needed"
 

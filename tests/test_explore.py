@@ -12,7 +12,6 @@ import pytest
 
 from recueil_kg.web.search import fold
 
-
 HTML = {"Accept": "text/html"}
 EXP = "https://w3id.org/recueil-kg/id/experience/"
 

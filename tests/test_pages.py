@@ -9,7 +9,6 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-
 from .conftest import ROOT
 
 BASE = "https://w3id.org/recueil-kg/"
@@ -36,7 +35,7 @@ def html_of(client, url, **headers):
 
 def section(page: str, heading_id: str) -> str:
     """The HTML of the <section> labelled by heading_id."""
-    m = re.search(rf'<section aria-labelledby="{heading_id}"[^>]*>(.*?)</section>', page, re.S)
+    m = re.search(rf'<section aria-labelledby="{heading_id}"[^>]*>(.*?)</section>', page, re.DOTALL)
     assert m, heading_id
     return m.group(1)
 
@@ -110,7 +109,7 @@ def test_rdf_description_holds_nary_nodes_sections_labels_and_incoming_links(cli
 def test_experience_page_shows_funding_actors_and_provenance(client):
     page = html_of(client, "/doc/experience/drive-bois-anjou?lang=fr")
     funding = section(page, "funding-h")
-    leader_row = next(tr for tr in re.findall(r"<tr class=\"fact\">(.*?)</tr>", funding, re.S) if "LEADER" in tr)
+    leader_row = next(tr for tr in re.findall(r"<tr class=\"fact\">(.*?)</tr>", funding, re.DOTALL) if "LEADER" in tr)
     assert "80\u00a0%" in leader_row
     assert "Union européenne" in leader_row and "GAL des Vallées d&#39;Anjou" in leader_row
     assert "Budget et financements</a>, p.&nbsp;47" in leader_row
@@ -148,7 +147,7 @@ def test_every_fact_of_the_experience_page_names_its_source(client, exp):
 
 def test_experience_page_links_related_experiences(client):
     related = section(html_of(client, "/doc/experience/farmbot"), "related-h")
-    programme = re.search(r"Même programme de financement</h3>(.*?)</ul>", related, re.S).group(1)
+    programme = re.search(r"Même programme de financement</h3>(.*?)</ul>", related, re.DOTALL).group(1)
     assert 'href="/doc/concept/programme/feder"' in programme
     assert len(set(re.findall(r'href="/doc/experience/([^"]+)"', programme))) == 2  # the two other FEDER experiences
     assert "Même technologie" in related and "Même facteur de réussite" in related
@@ -172,7 +171,7 @@ def test_experience_page_in_french_by_default(client):
 
 def test_embedded_json_ld_is_a_schema_project(client):
     page = html_of(client, "/doc/experience/drive-bois-anjou")
-    m = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    m = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL)
     doc = json.loads(m.group(1))
     assert doc["@context"] == "https://schema.org" and doc["@type"] == "Project"
     assert doc["@id"] == BASE + "id/experience/drive-bois-anjou"
@@ -264,9 +263,9 @@ def test_def_lists_every_class_and_property_with_an_anchor(client):
     assert len(terms) > 50
     for term in terms:
         assert f'id="{term}"' in page, term
-    experience = re.search(r'<section class="term" id="Experience".*?</section>', page, re.S).group(0)
+    experience = re.search(r'<section class="term" id="Experience".*?</section>', page, re.DOTALL).group(0)
     assert "Expérience" in experience and "Experience" in experience and "schema:Project" in experience
-    share = re.search(r'<section class="term" id="share".*?</section>', page, re.S).group(0)
+    share = re.search(r'<section class="term" id="share".*?</section>', page, re.DOTALL).group(0)
     assert 'href="/def#FundingLine"' in share  # domain, linked to its anchor
 
 

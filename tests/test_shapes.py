@@ -19,7 +19,7 @@ PREFIX_BLOCK = "".join(line + "\n" for line in MINIMAL.splitlines() if line.star
 
 
 def expand(g: Graph, curie: str):
-    prefix, local = curie.split(":", 1)
+    prefix = curie.split(":", 1)[0]
     return g.namespace_manager.expand_curie(curie) if prefix in dict(g.namespaces()) else None
 
 

@@ -14,9 +14,6 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 
-
-
-
 class Links(HTMLParser):
     def __init__(self):
         super().__init__()

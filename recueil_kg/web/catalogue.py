@@ -39,8 +39,9 @@ class Catalogue:
 
     def is_instance(self, iri: str, cls: str) -> bool:
         """Whether the graph types ``iri`` as ``cls`` (answers are remembered: the graph does not change while served)."""
-        from ..workers import encode_term
         import pyoxigraph as ox
+
+        from ..workers import encode_term
 
         key = (iri, cls)
         if key not in self._instances:
@@ -51,8 +52,9 @@ class Catalogue:
         return self._instances[key]
 
     def instances(self, cls: str, limit: int = 2000) -> dict[str, str]:
-        from ..workers import encode_term
         import pyoxigraph as ox
+
+        from ..workers import encode_term
 
         rows = self.select(f"""PREFIX rdfs: <{PREFIXES['rdfs']}>
             SELECT ?cls ?x (SAMPLE(?l0) AS ?l) WHERE {{ ?x a ?cls . OPTIONAL {{ ?x rdfs:label ?l0 FILTER(lang(?l0) = "fr" || lang(?l0) = "") }} }}

@@ -34,7 +34,7 @@ def build_description(endpoint_url: str, base: str) -> list:
     ext = current_app.extensions["recueil"]
     stats = ext["catalogue"].stats()
     t, svc, ds = [], _n(endpoint_url), ox.BlankNode("dataset")
-    add = lambda s, p, o: t.append(ox.Triple(s, _n(p), o))  # noqa: E731
+    add = lambda s, p, o: t.append(ox.Triple(s, _n(p), o))
     add(svc, RDF + "type", _n(SD + "Service"))
     add(svc, SD + "endpoint", svc)
     add(svc, SD + "supportedLanguage", _n(SD + "SPARQL11Query"))
@@ -83,8 +83,8 @@ def service_description() -> Response:
     if fmt in ("nquads", "trig"):
         triples = [ox.Quad(x.subject, x.predicate, x.object, ox.DefaultGraph()) for x in triples]
     ox.serialize(triples, out, format=RDF_FORMATS[fmt], **kwargs)
-    media = [m for m, f in GRAPH_TYPES.items() if f == fmt][0]
+    media = next(m for m, f in GRAPH_TYPES.items() if f == fmt)
     return Response(out.getvalue(), content_type=media + ("; charset=utf-8" if media.startswith("text/") else ""), headers={"Vary": "Accept"})
 
 
-__all__ = ["service_description", "SOLUTION_TYPES"]
+__all__ = ["SOLUTION_TYPES", "service_description"]

@@ -7,8 +7,8 @@ from ..errors import RecueilError
 from ..guard import check_query, query_words
 from ..namespaces import PREFIXES, dataset_graphs
 from ..results import MEDIA, negotiate
-from .errors import wants_html
 from .description import service_description
+from .errors import wants_html
 
 bp = Blueprint("endpoint", __name__)
 FORMS = {"SELECT": "solutions", "ASK": "solutions", "CONSTRUCT": "graph", "DESCRIBE": "graph"}

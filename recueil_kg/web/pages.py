@@ -76,7 +76,7 @@ def home():
     cat = current_app.extensions["recueil"]["catalogue"]
     stats = cat.stats()
     counts = [(stats["classes"].get(RKG + c, 0), fr, en) for c, fr, en in HOME_COUNTS]
-    order = lambda e: (int(e["num"]) if e["num"] and e["num"].isdigit() else 99, e["href"])  # noqa: E731
+    order = lambda e: (int(e["num"]) if e["num"] and e["num"].isdigit() else 99, e["href"])
     themes = [t | {"exps": sorted(t["exps"].values(), key=order)}
               for t in sorted(res.cached("themes", _themes).values(), key=lambda t: t["n"])]
     experiences = {e["href"]: e for t in themes for e in t["exps"]}
