@@ -100,6 +100,14 @@ def test_funding_totals_by_level(client):
     assert {"eu", "state", "region", "departement", "local", "private"} <= levels
 
 
+def test_experiences_by_success_factor_one_row_per_factor(client):
+    got = rows(client, "experiences-by-success-factor", factor="factor:volunteering")
+    assert {r["experience"].rsplit("/", 1)[-1] for r in got} == {"usine-vivante", "soho-solo", "kolectiv", "drive-bois-anjou"}
+    statements = [r["statement"] for r in got]
+    assert len(statements) == len(set(statements)), "a factor derived from several sections came back once per section"
+    assert all(r["sections"].startswith("https://w3id.org/recueil-kg/id/source/") for r in got)
+
+
 def test_budgets_above_threshold(client):
     got = experiences(client, "budgets-above-threshold", threshold="1000000")
     assert got == {"manche-lab", "digital-villages"}
