@@ -88,6 +88,16 @@ def test_no_experience_technology_comes_from_its_context_or_plans_alone(store):
     assert [(r["e"].value, r["t"].value) for r in rows] == []
 
 
+NO_ROLE = [(e, a) for e, agents in sorted(FACTS["roles_not_given"].items()) for a in agents]
+
+
+@pytest.mark.parametrize("exp_id,agent", NO_ROLE, ids=[f"{e}-{a}" for e, a in NO_ROLE])
+def test_context_organisation_has_no_role(store, exp_id, agent):
+    a = f"<https://w3id.org/recueil-kg/id/agent/{agent}>"
+    assert bool(run(store, P + f"ASK {{ {a} a ?type }}")), f"{agent} is no longer in the graph at all"
+    assert not bool(run(store, P + f"ASK {{ exp:{exp_id} rkg:hasActorRole/rkg:agent {a} }}"))
+
+
 def test_volunteer_animation(store):
     got = ids(store, "SELECT DISTINCT ?e WHERE { ?e rkg:hasAnimation/rkg:animationMode anim:volunteer }")
     assert set(FACTS["volunteer_animation"]) <= got

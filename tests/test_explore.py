@@ -208,6 +208,10 @@ def test_geojson_has_17_points(client):
     assert by_id["drive-bois-anjou"]["properties"]["territory"].endswith("/commune-49138")   # the commune, not its delegated communes
     assert by_id["digital-villages"]["properties"]["territoryType"].endswith("#ForeignMunicipality")
     assert by_id["oberbruck"]["properties"]["territory"].endswith("/commune-68239")
+    # a national network none of whose territories has a point sits where a pilot site is based, and says so
+    assert by_id["digifermes"]["properties"]["territory"].endswith("/commune-55457")
+    assert by_id["digifermes"]["properties"]["placedBy"] == "pilot-site"
+    assert by_id["oberbruck"]["properties"]["placedBy"] == "territory"
 
 
 def test_map_page_has_map_and_fallback_list(client):

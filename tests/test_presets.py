@@ -42,7 +42,10 @@ def test_every_preset_runs_and_returns_rows(client, preset):
 
 @pytest.mark.parametrize("preset", list(PRESETS.values()), ids=list(PRESETS))
 def test_every_preset_is_documented_in_the_readme(preset):
-    assert f"`{preset.id}`" in (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if line.startswith(f"| `{preset.id}` |")]
+    assert len(rows) == 1, f"{preset.id} has no row in the README's preset table"
+    for param in preset.params:
+        assert f"`{param.name}`" in rows[0], f"parameter {param.name} of {preset.id} is not in its README row"
 
 
 def test_federated_preset_is_refused_on_the_public_endpoint(client):
@@ -106,6 +109,63 @@ def test_experiences_by_success_factor_one_row_per_factor(client):
     statements = [r["statement"] for r in got]
     assert len(statements) == len(set(statements)), "a factor derived from several sections came back once per section"
     assert all(r["sections"].startswith("https://w3id.org/recueil-kg/id/source/") for r in got)
+
+
+# answers a researcher-question audit found wrong (each preset was fixed, the test pins the answer)
+
+def test_funding_totals_by_level_list_the_experiences_of_breakdown_lines(client):
+    by = {r["level"].rsplit("/", 1)[-1]: r for r in rows(client, "funding-totals-by-level")}
+    assert "sapie" in by["region"]["experienceIds"] and "sapie" in by["departement"]["experienceIds"]
+    assert "codi-n-camp" in by["local"]["experienceIds"]
+    assert float(by["state"]["total"]) == pytest.approx(58425.38)  # breakdown amounts stay out of the sums
+    assert float(by["mixed"]["total"]) == pytest.approx(150000)
+
+
+def test_experiences_by_funder_one_row_per_line_and_intermediaries(client):
+    state = rows(client, "experiences-by-funder", funder="agent:etat")
+    lines = [r["fundingLine"] for r in state]
+    assert len(lines) == len(set(lines)), "a line under two programmes came back twice"
+    top = [r for r in state if "partOf" not in r and int(r["lineFunders"]) == 1]
+    assert sum(float(r.get("amount", 0)) for r in top) == pytest.approx(58425.38)
+    drac = rows(client, "experiences-by-funder", funder="agent:drac-normandie")
+    assert {r["role"] for r in drac} == {"intermediary"} and sum(float(r["amount"]) for r in drac) == pytest.approx(32000)
+
+
+def test_programmes_include_narrower_ones(client):
+    assert experiences(client, "experiences-by-programme", programme="prog:emplois-aides") == {"kolectiv", "sapie"}
+    assert experiences(client, "experiences-by-programme", programme="prog:drac-culture") == {"kolectiv"}
+
+
+def test_funded_by_means_obtained_unless_asked(client):
+    assert "farmbot" not in experiences(client, "projects-by-programme-and-animation", programme="prog:feder", mode="anim:salaried")
+    asked = experiences(client, "projects-by-programme-and-animation", programme="prog:feder", mode="anim:salaried",
+                        status=["fstatus:granted", "fstatus:applied-for"])
+    assert "farmbot" in asked
+
+
+def test_budget_a_little_over_the_threshold_is_above_it(client):
+    assert "oberbruck" in experiences(client, "budgets-above-threshold", threshold="45000")
+    assert "oberbruck" not in experiences(client, "budgets-above-threshold", threshold="45001")
+
+
+def test_small_communes_one_row_per_commune_and_no_national_network(client):
+    got = rows(client, "experiences-in-small-communes", max_population="2000")
+    pairs = [(r["experience"], r["commune"]) for r in got]
+    assert len(pairs) == len(set(pairs))
+    by = {r["experience"].removeprefix(EXP): r for r in got}
+    assert "digifermes" not in by and by["oberbruck"]["statedPopulation"] == "446"
+
+
+def test_grand_est_and_an_intercommunality(client):
+    assert experiences(client, "experiences-in-territory", territory="terr:region-44") == {"bras-sur-meuse", "culturecnous", "oberbruck"}
+    assert experiences(client, "experiences-in-territory", territory="terr:epci-243500139") == {"saint-sulpice"}
+
+
+def test_participation_and_needs_factors(client):
+    got = experiences(client, "experiences-by-success-factor", factor="factor:participation")
+    assert {"bras-sur-meuse", "faire-compagnie", "drive-bois-anjou"} <= got
+    needs = experiences(client, "experiences-by-success-factor", factor="factor:real-needs")
+    assert {"sapie", "rezo-pouce", "petite-sadie", "kolectiv", "drive-bois-anjou", "digital-villages"} <= needs
 
 
 def test_budgets_above_threshold(client):

@@ -1,8 +1,10 @@
 """The map of the experiences (/map) and its data (/map/experiences.geojson).
 
 Each experience is placed on the map point (wgs84:lat/long) of its most precise territory that has one:
-a commune before an intercommunality, a département, a région, a country. Points of French territories
-come from the frozen INSEE extract; the points of the German territories are in data/territories.ttl.
+a commune before an intercommunality, a département, a région, a country. An experience none of whose
+territories has a point (a national network) is placed where one of its pilot sites is based, and
+says so (`placedBy`). Points of French territories come from the frozen INSEE extract; the points of
+the German territories are in data/territories.ttl.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from ..namespaces import PREFIXES
 from .facets import app_cache
 
 IGEO, RKG = PREFIXES["igeo"], PREFIXES["rkg"]
+ROLE = PREFIXES["role"]
 PRECISION = {  # territory class -> rank (lower is more precise)
     IGEO + "Commune": 0, RKG + "ForeignMunicipality": 0, IGEO + "CommuneDeleguee": 1, IGEO + "ArrondissementMunicipal": 1,
     RKG + "Canton": 2, RKG + "Intercommunality": 3, RKG + "NaturalPark": 4, RKG + "ProjectArea": 5,
@@ -22,10 +25,14 @@ PRECISION = {  # territory class -> rank (lower is more precise)
 def _build() -> dict:
     cat = current_app.extensions["recueil"]["catalogue"]
     rows = cat.select(f"""PREFIX rkg: <{RKG}> PREFIX rdfs: <{PREFIXES['rdfs']}> PREFIX wgs84: <{PREFIXES['wgs84']}>
-        SELECT ?e ?t ?type ?lat ?long WHERE {{
-          ?e a rkg:Experience ; rkg:territory ?t . ?t a ?type ; wgs84:lat ?lat ; wgs84:long ?long }}""", cap=100_000)
+        SELECT ?e ?t ?type ?lat ?long ?by WHERE {{
+          {{ ?e a rkg:Experience ; rkg:territory ?t BIND("territory" AS ?by) }}
+          UNION {{ ?e a rkg:Experience ; rkg:hasActorRole ?r . ?r rkg:roleType <{ROLE}pilot-site> ; rkg:agent/rkg:basedIn ?t
+                  BIND("pilot-site" AS ?by) }}
+          ?t a ?type ; wgs84:lat ?lat ; wgs84:long ?long }}""", cap=100_000)
     labels = cat.select(f"""PREFIX rkg: <{RKG}> PREFIX rdfs: <{PREFIXES['rdfs']}>
         SELECT ?x ?l (lang(?l) AS ?lang) WHERE {{ {{ ?x a rkg:Experience }} UNION {{ ?e a rkg:Experience ; rkg:territory ?x }}
+          UNION {{ ?e a rkg:Experience ; rkg:hasActorRole/rkg:agent/rkg:basedIn ?x }}
           ?x rdfs:label ?l }}""", cap=100_000)
     experiences = cat.select(f"PREFIX rkg: <{RKG}> SELECT ?e WHERE {{ ?e a rkg:Experience }} ORDER BY ?e", cap=100_000)
     names: dict[str, dict] = {}
@@ -36,7 +43,7 @@ def _build() -> dict:
         rank = PRECISION.get(r["type"])
         if rank is None:
             continue
-        key = (rank, r["t"])
+        key = (r["by"] != "territory", rank, r["t"])  # the experience's own territories first
         if r["e"] not in best or key < best[r["e"]][0]:
             best[r["e"]] = (key, r["t"], r["type"], float(r["lat"]), float(r["long"]))
     features = []
@@ -46,9 +53,9 @@ def _build() -> dict:
         props = {"id": local, "iri": e, "url": f"/doc/experience/{local}", "label": names.get(e, {})}
         geometry = None
         if e in best:
-            _, t, ttype, lat, long = best[e]
+            key, t, ttype, lat, long = best[e]
             props.update({"territory": t, "territoryLabel": names.get(t, {}), "territoryType": ttype,
-                          "territoryUrl": "/doc/" + t.split("/id/", 1)[1]})
+                          "territoryUrl": "/doc/" + t.split("/id/", 1)[1], "placedBy": "pilot-site" if key[0] else "territory"})
             geometry = {"type": "Point", "coordinates": [long, lat]}
         features.append({"type": "Feature", "id": local, "geometry": geometry, "properties": props})
     features.sort(key=lambda f: f["properties"]["label"].get("fr", f["id"]).casefold())
