@@ -38,6 +38,7 @@ PREFIXES = {
     "tech": BASE + "id/concept/tech/",
     "factor": BASE + "id/concept/success-factor/",
     "obstacle": BASE + "id/concept/obstacle/",
+    "result": BASE + "id/concept/result-type/",
     "need": BASE + "id/concept/need/",
     "prog": BASE + "id/concept/programme/",
     "role": BASE + "id/concept/role/",

@@ -168,6 +168,24 @@ def test_participation_and_needs_factors(client):
     assert {"sapie", "rezo-pouce", "petite-sadie", "kolectiv", "drive-bois-anjou", "digital-villages"} <= needs
 
 
+def test_experiences_by_result_type(client):
+    jobs = rows(client, "experiences-by-result-type")  # default: jobs and activities
+    assert {"usine-vivante", "bras-sur-meuse", "sapie", "soho-solo", "codi-n-camp"} <= {r["experience"].removeprefix(EXP) for r in jobs}
+    assert len({r["result"] for r in jobs}) == len(jobs), "one row per result"
+    energy = experiences(client, "experiences-by-result-type", result_type="result:energy-environment")
+    assert energy == {"saint-sulpice"}
+    newcomers = rows(client, "experiences-by-result-type", result_type="result:new-inhabitants")
+    assert any("500" in r.get("figures", "") for r in newcomers if r["experience"].endswith("/soho-solo"))
+    assert client.get("/queries/experiences-by-result-type.json?result_type=obstacle:broadband").status_code == 400
+
+
+def test_actor_type_includes_narrower_types(client):
+    fablabs = experiences(client, "experiences-by-actor-type", actor_type="atype:fablab")
+    assert "farmbot" in fablabs and "faire-compagnie" not in fablabs  # ICIMorvan is only mentioned there
+    assert fablabs <= experiences(client, "experiences-by-actor-type", actor_type="atype:third-place")
+    assert experiences(client, "experiences-by-actor-type", actor_type="atype:higher-education") == {"farmbot"}
+
+
 def test_budgets_above_threshold(client):
     got = experiences(client, "budgets-above-threshold", threshold="1000000")
     assert got == {"manche-lab", "digital-villages"}
