@@ -98,6 +98,13 @@ def test_context_organisation_has_no_role(store, exp_id, agent):
     assert not bool(run(store, P + f"ASK {{ exp:{exp_id} rkg:hasActorRole/rkg:agent {a} }}"))
 
 
+@pytest.mark.parametrize("kind", sorted(FACTS["spent_on"]))
+def test_what_funding_lines_pay_for(store, kind):
+    rows = run(store, P + f"SELECT ?l WHERE {{ ?l rkg:spentOn <https://w3id.org/recueil-kg/id/concept/budget-kind/{kind}> }}")
+    got = {r["l"].value.rsplit("/", 1)[-1] for r in rows}
+    assert set(FACTS["spent_on"][kind]) <= got
+
+
 def test_volunteer_animation(store):
     got = ids(store, "SELECT DISTINCT ?e WHERE { ?e rkg:hasAnimation/rkg:animationMode anim:volunteer }")
     assert set(FACTS["volunteer_animation"]) <= got
