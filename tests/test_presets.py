@@ -76,7 +76,9 @@ def test_experiences_by_theme(client, theme, expected):
 
 def test_experiences_in_a_region_through_the_hierarchy(client):
     assert {"usine-vivante", "rezo-pouce"} <= experiences(client, "experiences-in-territory", territory="terr:region-84")
-    assert experiences(client, "experiences-in-territory", territory="terr:departement-26") == {"usine-vivante"}
+    drome = rows(client, "experiences-in-territory", territory="terr:departement-26")
+    assert {r["experience"].removeprefix(EXP) for r in drome if r["how"] == "within"} == {"usine-vivante"}
+    assert {r["experience"].removeprefix(EXP) for r in drome if r["how"] == "partly"} == {"rezo-pouce"}  # the Vercors park
     assert "drive-bois-anjou" in experiences(client, "experiences-in-territory", territory="terr:region-52")
 
 
@@ -159,6 +161,13 @@ def test_small_communes_one_row_per_commune_and_no_national_network(client):
 def test_grand_est_and_an_intercommunality(client):
     assert experiences(client, "experiences-in-territory", territory="terr:region-44") == {"bras-sur-meuse", "culturecnous", "oberbruck"}
     assert experiences(client, "experiences-in-territory", territory="terr:epci-243500139") == {"saint-sulpice"}
+
+
+def test_a_park_across_two_departements_is_partly_in_each(client):
+    savoie = rows(client, "experiences-in-territory", territory="terr:departement-73")
+    assert {r["experience"].removeprefix(EXP) for r in savoie} == {"rezo-pouce"} and {r["how"] for r in savoie} == {"partly"}
+    isere = rows(client, "experiences-in-territory", territory="terr:departement-38")
+    assert {r["how"] for r in isere} == {"within"}  # in Isère through other places: not reported as partly too
 
 
 def test_participation_and_needs_factors(client):
