@@ -1,8 +1,15 @@
-"""OWL RL reasoning with owlrl: what the ontology implies, kept apart from what was asserted."""
+"""OWL RL reasoning with owlrl: what the ontology implies, kept apart from what was asserted.
+
+One rule besides OWL RL: a statement, line or actor filed under a SKOS concept is also filed under
+every broader concept (an emploi d'avenir line is a line of the emplois aidés, a fablab a third
+place), so that a query on the broader concept finds it with a plain triple pattern.
+"""
 from __future__ import annotations
 
+from collections import defaultdict
+
 import owlrl
-from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 
 _NOISE_PREDICATES = {OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty}
 _NOISE_OBJECTS = {RDFS.Resource, OWL.Thing, RDFS.Class, OWL.Class, RDF.Property, OWL.ObjectProperty, OWL.DatatypeProperty}
@@ -19,6 +26,8 @@ def infer(ontology: Graph, asserted: Graph) -> Graph:
     work += asserted
     before = set(work)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(work)
+    for triple in broader_filing(work):
+        work.add(triple)
     inferred = Graph()
     for s, p, o in work:
         if (s, p, o) in before or isinstance(s, Literal):
@@ -33,3 +42,27 @@ def infer(ontology: Graph, asserted: Graph) -> Graph:
             continue
         inferred.add((s, p, o))
     return inferred
+
+
+def broader_filing(g: Graph) -> set:
+    """(s, p, b) for every (s, p, c) where c has the broader concept b (transitively), p being any
+    property but SKOS's and rdf:type."""
+    direct: dict = defaultdict(set)
+    for c, b in g.subject_objects(SKOS.broader):
+        direct[c].add(b)
+
+    def ancestors(c, seen: set) -> set:
+        for b in direct.get(c, ()):
+            if b not in seen:
+                seen.add(b)
+                ancestors(b, seen)
+        return seen
+
+    out = set()
+    for c in list(direct):
+        above = ancestors(c, set()) - {c}
+        for s, p in g.subject_predicates(c):
+            if p == RDF.type or str(p).startswith(str(SKOS)):
+                continue
+            out.update((s, p, b) for b in above)
+    return out
