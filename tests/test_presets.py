@@ -195,6 +195,12 @@ def test_actor_type_includes_narrower_types(client):
     assert experiences(client, "experiences-by-actor-type", actor_type="atype:higher-education") == {"farmbot"}
 
 
+def test_success_factor_pairs_leave_out_a_concept_and_its_broader_one(client):
+    pairs = {(r["factorA"].rsplit("/", 1)[-1], r["factorB"].rsplit("/", 1)[-1]) for r in rows(client, "success-factor-pairs", min_count="1")}
+    assert ("needs-identification", "real-needs") not in pairs
+    assert ("communication", "dedicated-animation") in pairs
+
+
 def test_budgets_above_threshold(client):
     got = experiences(client, "budgets-above-threshold", threshold="1000000")
     assert got == {"manche-lab", "digital-villages"}
