@@ -182,7 +182,7 @@ def test_experiences_by_result_type(client):
     assert {"usine-vivante", "bras-sur-meuse", "sapie", "soho-solo", "codi-n-camp"} <= {r["experience"].removeprefix(EXP) for r in jobs}
     assert len({r["result"] for r in jobs}) == len(jobs), "one row per result"
     energy = experiences(client, "experiences-by-result-type", result_type="result:energy-environment")
-    assert energy == {"saint-sulpice"}
+    assert energy == {"saint-sulpice", "usine-vivante"}  # energy savings; a transition actor (short supply chains, environment)
     newcomers = rows(client, "experiences-by-result-type", result_type="result:new-inhabitants")
     assert any("500" in r.get("figures", "") for r in newcomers if r["experience"].endswith("/soho-solo"))
     assert client.get("/queries/experiences-by-result-type.json?result_type=obstacle:broadband").status_code == 400
