@@ -122,3 +122,37 @@ def test_no_personal_contact_details(sources):
     for path, g in sources.data.items():
         for s, p, o in g:
             assert not re.search(r"[\w.-]+@[\w-]+\.[a-z]{2,}", str(o)), f"{path}: e-mail in {s}"
+
+
+def _words(text: str) -> list[str]:
+    import re
+    import unicodedata
+
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"-\s*\n\s*", "", text)  # words cut at the end of a line of the booklet
+    return re.findall(r"[\w']+", unicodedata.normalize("NFC", text.lower()))
+
+
+COPY_RUN = 15  # words in a row: longer than any name, title or programme the descriptions quote
+
+
+def test_no_description_pastes_the_booklet(sources):
+    """Summaries and descriptions are our own words: none repeats COPY_RUN words of the booklet in a
+    row (names and titles quoted in « » aside)."""
+    import re
+
+    booklet = Path(__file__).resolve().parents[2] / "shared" / "recueil" / "recueil-2018.txt"
+    if not booklet.is_file():
+        pytest.skip(f"the booklet's text is not beside the project ({booklet})")
+    book = _words(booklet.read_text(encoding="utf-8"))
+    runs = {tuple(book[i:i + COPY_RUN]) for i in range(len(book) - COPY_RUN + 1)}
+    rkg = "https://w3id.org/recueil-kg/def#"
+    props = {rkg + "summary", rkg + "description", rkg + "purpose"}
+    copied = []
+    for path, g in sources.data.items():
+        for s, p, o in g:
+            if str(p) in props and getattr(o, "language", None) == "fr":
+                words = _words(re.sub(r"«[^»]*»", " ", str(o)))
+                if any(tuple(words[i:i + COPY_RUN]) in runs for i in range(len(words) - COPY_RUN + 1)):
+                    copied.append(f"{Path(path).name}: {s}")
+    assert copied == []
