@@ -6,8 +6,6 @@ place), so that a query on the broader concept finds it with a plain triple patt
 """
 from __future__ import annotations
 
-from collections import defaultdict
-
 import owlrl
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 
@@ -47,20 +45,9 @@ def infer(ontology: Graph, asserted: Graph) -> Graph:
 def broader_filing(g: Graph) -> set:
     """(s, p, b) for every (s, p, c) where c has the broader concept b (transitively), p being any
     property but SKOS's and rdf:type."""
-    direct: dict = defaultdict(set)
-    for c, b in g.subject_objects(SKOS.broader):
-        direct[c].add(b)
-
-    def ancestors(c, seen: set) -> set:
-        for b in direct.get(c, ()):
-            if b not in seen:
-                seen.add(b)
-                ancestors(b, seen)
-        return seen
-
     out = set()
-    for c in list(direct):
-        above = ancestors(c, set()) - {c}
+    for c in set(g.subjects(SKOS.broader, None)):
+        above = set(g.transitive_objects(c, SKOS.broader)) - {c}
         for s, p in g.subject_predicates(c):
             if p == RDF.type or str(p).startswith(str(SKOS)):
                 continue
