@@ -45,7 +45,7 @@ def _build() -> dict:
             continue
         key = (r["by"] != "territory", rank, r["t"])  # the experience's own territories first
         if r["e"] not in best or key < best[r["e"]][0]:
-            best[r["e"]] = (key, r["t"], r["type"], float(r["lat"]), float(r["long"]))
+            best[r["e"]] = (key, r["t"], r["type"], float(r["lat"]), float(r["long"]), r["by"])
     features = []
     for r in experiences:
         e = r["e"]
@@ -53,9 +53,9 @@ def _build() -> dict:
         props = {"id": local, "iri": e, "url": f"/doc/experience/{local}", "label": names.get(e, {})}
         geometry = None
         if e in best:
-            key, t, ttype, lat, long = best[e]
+            _, t, ttype, lat, long, placed_by = best[e]
             props.update({"territory": t, "territoryLabel": names.get(t, {}), "territoryType": ttype,
-                          "territoryUrl": "/doc/" + t.split("/id/", 1)[1], "placedBy": "pilot-site" if key[0] else "territory"})
+                          "territoryUrl": "/doc/" + t.split("/id/", 1)[1], "placedBy": placed_by})
             geometry = {"type": "Point", "coordinates": [long, lat]}
         features.append({"type": "Feature", "id": local, "geometry": geometry, "properties": props})
     features.sort(key=lambda f: f["properties"]["label"].get("fr", f["id"]).casefold())
