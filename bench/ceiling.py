@@ -30,22 +30,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 import run  # the benchmark's own helpers: specs, requests, servers, throughput
 
 
-def wait_post_ready(port: int, proc: subprocess.Popen, timeout: float = 120) -> None:
-    req = ("POST", "/query", urllib.parse.urlencode([("query", "ASK {}")]).encode(),
-           {"Content-Type": "application/x-www-form-urlencoded"})
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited with code {proc.returncode}")
-        try:
-            if run.Client(port, timeout=5).send(req)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"server on port {port} not ready after {timeout} s")
-
-
 def start_bare(target: str, store: Path, processes: int, threads: int, logs: Path) -> dict:
     port = run.free_port()
     log = open(logs / f"ceiling-{target}.log", "w")  # noqa: SIM115 - closed by run.stop_servers
@@ -54,7 +38,8 @@ def start_bare(target: str, store: Path, processes: int, threads: int, logs: Pat
                              "--port", str(port), f"bare_apps:{target}"],
                             env=dict(os.environ, RECUEIL_STORE_PATH=str(store)), cwd=str(ROOT / "bench"),
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    wait_post_ready(port, proc)
+    run.wait_ready(port, "/query", proc, method="POST", body=urllib.parse.urlencode([("query", "ASK {}")]).encode(),
+                   headers={"Content-Type": "application/x-www-form-urlencoded"})
     return {"proc": proc, "port": port, "log": log}
 
 
@@ -87,35 +72,19 @@ def main(argv=None) -> int:
             "bare Flask, in-process": (servers["flask"]["port"], [run.oxigraph_request(s) for s in specs]),
             "recueil-kg /sparql": (servers["ours"]["port"], [run.ours_request(s, "sparql") for s in specs]),
         }
-        for port, reqs in plans.values():  # one pass of warm-up, and every answer must be a 200
-            c = run.Client(port)
-            bad = [r[1] for r in reqs if c.send(r)[0] != 200]
-            if bad:
-                raise SystemExit(f"a server refused requests of the mix on port {port}")
-        parts: dict[str, list[dict]] = {label: [] for label in plans}
-        order = list(plans)
-        for k in range(args.rounds):
-            for label in (order if k % 2 == 0 else order[::-1]):
-                port, reqs = plans[label]
-                parts[label].append(run.throughput(port, reqs, args.clients, args.duration / args.rounds,
-                                                   max(1, args.max_requests // args.rounds)))
+        runs = run.run_turns(plans, args.clients, args.duration, args.rounds, args.max_requests, require_ok=True)
     finally:
         run.stop_servers(servers)
-    rows, base = [], None
-    for label, ps in parts.items():
-        done, elapsed = sum(p["requests"] for p in ps), sum(p["elapsed_s"] for p in ps)
-        rps = done / elapsed if elapsed else 0.0
-        base = base or rps
-        lat = run.summary([x for p in ps for x in p["lat"]])
-        rows.append({"server": label, "rps": rps, "ratio": rps / base, "errors": sum(p["errors"] for p in ps),
-                     "rps_per_round": [p["requests"] / p["elapsed_s"] if p["elapsed_s"] else 0 for p in ps],
-                     "p50_ms": lat.get("median"), "p95_ms": lat.get("p95")})
+    base = runs["oxigraph server"]["rps"]
+    rows = [{"server": label, "rps": res["rps"], "ratio": res["rps"] / base if base else 0.0, "errors": res["errors"],
+             "rps_per_round": res["rps_per_round"], "p50_ms": res["latency_ms"].get("median"), "p95_ms": res["latency_ms"].get("p95")}
+            for label, res in runs.items()]
     doc = {"when": time.strftime("%Y-%m-%d %H:%M:%S"), "store": str(store), "clients": args.clients, "duration_s": args.duration,
            "rounds": args.rounds, "queries": [s["name"] for s in specs], "processes": cfg["PROCESSES"], "threads": cfg["THREADS"],
            "machine": run.machine(), "rows": rows}
     lines = [f"# Throughput ceiling — {doc['when']}", "",
-             f"{args.clients} clients, {len(specs)}-query mix, {args.duration:g} s per server in {args.rounds} turns; "
-             f"Python servers under Granian, {cfg['PROCESSES']} processes × {cfg['THREADS']} threads.", "",
+             (f"{args.clients} clients, {len(specs)}-query mix, {args.duration:g} s per server in {args.rounds} turns; "
+              f"Python servers under Granian, {cfg['PROCESSES']} processes × {cfg['THREADS']} threads."), "",
              "| server | req/s | × Oxigraph server | p50 ms | p95 ms | errors | req/s per turn |", "|---|---:|---:|---:|---:|---:|---|"]
     for r in rows:
         lines.append(f"| {r['server']} | {r['rps']:.0f} | {r['ratio']:.2f} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {r['errors']} | "

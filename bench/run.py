@@ -219,14 +219,15 @@ class Client:
         raise RuntimeError("unreachable")
 
 
-def wait_ready(port: int, path: str, proc: subprocess.Popen, timeout: float = 120) -> None:
+def wait_ready(port: int, path: str, proc: subprocess.Popen, timeout: float = 120, method: str = "GET",
+               body: bytes | None = None, headers: dict | None = None) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited with code {proc.returncode}")
         try:
             c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            c.request("GET", path)
+            c.request(method, path, body=body, headers=headers or {})
             if c.getresponse().status == 200:
                 return
         except OSError:
@@ -511,6 +512,35 @@ def throughput(port: int, requests: list, clients: int, duration: float, max_req
     return {"requests": done, "errors": sum(o["errors"] for o in outs), "elapsed_s": elapsed, "lat": lat}
 
 
+def run_turns(plans: dict, clients: int, duration: float, rounds: int, max_requests: int, require_ok: bool = False) -> dict:
+    """Throughput of every plan (label -> (port, requests)): one pass of warm-up each (with
+    `require_ok`, a request answered other than 200 there ends the run), then the servers take turns,
+    round after round (A B C D, D C B A, …), so that a busy spell of the machine does not fall on one
+    of them only. Returns label -> requests, errors, req/s (in all and per turn), latency summary."""
+    for label, (port, reqs) in plans.items():
+        warm = Client(port)
+        refused = [r[1] for r in reqs if warm.send(r)[0] != 200]
+        if require_ok and refused:
+            raise SystemExit(f"{label} answered other than 200 to {len(refused)} requests of the mix, e.g. {refused[0]}")
+    parts: dict[str, list[dict]] = {label: [] for label in plans}
+    order = list(plans)
+    for k in range(rounds):
+        for label in (order if k % 2 == 0 else order[::-1]):
+            port, reqs = plans[label]
+            parts[label].append(throughput(port, reqs, clients, duration / rounds, max(1, max_requests // rounds)))
+    runs = {}
+    for label, ps in parts.items():
+        done, elapsed = sum(p["requests"] for p in ps), sum(p["elapsed_s"] for p in ps)
+        res = {"requests": done, "errors": sum(p["errors"] for p in ps), "elapsed_s": elapsed, "rps": done / elapsed if elapsed else 0,
+               "rps_per_round": [p["requests"] / p["elapsed_s"] if p["elapsed_s"] else 0 for p in ps],
+               "latency_ms": summary([x for p in ps for x in p["lat"]])}
+        runs[label] = res
+        print(f"  {label:<45} {res['rps']:8.1f} req/s  ({res['requests']} requests, {res['errors']} errors, rounds "
+              f"{', '.join(f'{x:.0f}' for x in res['rps_per_round'])}; p50 {res['latency_ms'].get('median', math.nan):.1f} ms, "
+              f"p95 {res['latency_ms'].get('p95', math.nan):.1f} ms)", file=sys.stderr, flush=True)
+    return runs
+
+
 def run_throughput(specs: list[dict], lat: list[dict], servers: dict, args) -> dict:
     slowest = {r["name"]: max(m["median"] for k, m in r["ms"].items() if k in ("raw", "endpoint", "oxigraph", "sparql") and m)
                for r in lat}
@@ -532,28 +562,7 @@ def run_throughput(specs: list[dict], lat: list[dict], servers: dict, args) -> d
         plans["recueil-kg /sparql, answers remembered"] = (servers["cached"]["port"], [ours_request(s, "sparql") for s in chosen])
         if presets:
             plans["recueil-kg /queries/<id>, answers remembered"] = (servers["cached"]["port"], [ours_request(s, "preset") for s in presets])
-    for label, (port, reqs) in plans.items():
-        warm = Client(port)
-        for r in reqs:  # one pass of warm-up
-            warm.send(r)
-    # The servers take turns, round after round (A B C D, D C B A, …), so that a busy spell of the
-    # machine does not fall on one of them only.
-    parts: dict[str, list[dict]] = {label: [] for label in plans}
-    order = list(plans)
-    for k in range(args.rounds):
-        for label in (order if k % 2 == 0 else order[::-1]):
-            port, reqs = plans[label]
-            parts[label].append(throughput(port, reqs, args.clients, args.duration / args.rounds,
-                                           max(1, args.max_requests // args.rounds)))
-    for label, ps in parts.items():
-        done, elapsed = sum(p["requests"] for p in ps), sum(p["elapsed_s"] for p in ps)
-        res = {"requests": done, "errors": sum(p["errors"] for p in ps), "elapsed_s": elapsed, "rps": done / elapsed if elapsed else 0,
-               "rps_per_round": [p["requests"] / p["elapsed_s"] if p["elapsed_s"] else 0 for p in ps],
-               "latency_ms": summary([x for p in ps for x in p["lat"]])}
-        out["runs"][label] = res
-        print(f"  {label:<45} {res['rps']:8.1f} req/s  ({res['requests']} requests, {res['errors']} errors, rounds "
-              f"{', '.join(f'{x:.0f}' for x in res['rps_per_round'])}; p50 {res['latency_ms'].get('median', math.nan):.1f} ms, "
-              f"p95 {res['latency_ms'].get('p95', math.nan):.1f} ms)", file=sys.stderr, flush=True)
+    out["runs"] = run_turns(plans, args.clients, args.duration, args.rounds, args.max_requests)
     r = out["runs"]
     out["ratio"] = r["recueil-kg /sparql"]["rps"] / r["oxigraph server /query"]["rps"]
     if presets:
