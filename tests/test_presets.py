@@ -42,10 +42,10 @@ def test_every_preset_runs_and_returns_rows(client, preset):
 
 @pytest.mark.parametrize("preset", list(PRESETS.values()), ids=list(PRESETS))
 def test_every_preset_is_documented_in_the_readme(preset):
-    rows = [line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if line.startswith(f"| `{preset.id}` |")]
-    assert len(rows) == 1, f"{preset.id} has no row in the README's preset table"
+    table_rows = [line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if line.startswith(f"| `{preset.id}` |")]
+    assert len(table_rows) == 1, f"{preset.id} has no row in the README's preset table"
     for param in preset.params:
-        assert f"`{param.name}`" in rows[0], f"parameter {param.name} of {preset.id} is not in its README row"
+        assert f"`{param.name}`" in table_rows[0], f"parameter {param.name} of {preset.id} is not in its README row"
 
 
 def test_federated_preset_is_refused_on_the_public_endpoint(client):
